@@ -1,0 +1,66 @@
+# Set-up and everyday commands. `make run` and `make test` do all set-up on a
+# fresh machine with Python 3.11+ and Node.js/npm.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+STAMPS := .stamps
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# The demo shows the official federal basemap; tests use the app's offline tiles.
+DEMO_BASEMAP_URL ?= https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/de_basemapde_web_raster_farbe/default/GLOBAL_WEBMERCATOR/{z}/{y}/{x}.png
+DEMO_BASEMAP_ATTRIBUTION ?= © GeoBasis-DE / BKG (dl-de/by-2-0), basemap.de
+
+.PHONY: run test setup serve db demo translations extract-messages assets browser clean
+
+run: setup demo  ## set everything up and serve the demo on http://$(HOST):$(PORT)
+	BASEMAP_URL='$(DEMO_BASEMAP_URL)' BASEMAP_ATTRIBUTION='$(DEMO_BASEMAP_ATTRIBUTION)' \
+		$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup browser  ## set everything up and run every test, browser tests included
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+serve: setup  ## serve with gunicorn (production-like)
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) wsgi:app
+
+setup: $(STAMPS)/python $(STAMPS)/assets translations db
+
+$(STAMPS)/python: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,postgres]'
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/assets: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	rm -rf static/vendor
+	mkdir -p static/vendor/kern static/vendor/leaflet static/vendor/leaflet.markercluster static/vendor/leaflet-draw
+	cp -r node_modules/@kern-ux/native/dist/. static/vendor/kern/
+	cp -r node_modules/leaflet/dist/. static/vendor/leaflet/
+	cp -r node_modules/leaflet.markercluster/dist/. static/vendor/leaflet.markercluster/
+	cp -r node_modules/leaflet-draw/dist/. static/vendor/leaflet-draw/
+	@mkdir -p $(STAMPS) && touch $@
+assets: $(STAMPS)/assets
+
+translations: $(STAMPS)/python
+	$(BIN)/pybabel compile --use-fuzzy -d participation/translations -f -q
+
+extract-messages: $(STAMPS)/python  ## refresh the catalog after changing strings
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o participation/translations/messages.pot .
+	$(BIN)/pybabel update -i participation/translations/messages.pot -d participation/translations --no-fuzzy-matching
+
+db: $(STAMPS)/python
+	mkdir -p instance
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo load
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else echo "Chromium is missing: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+clean:
+	rm -rf $(VENV) $(STAMPS) node_modules static/vendor

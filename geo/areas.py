@@ -1,0 +1,106 @@
+"""Project areas: polygons given as GeoJSON, drawn on the map or uploaded."""
+from __future__ import annotations
+
+import json
+import re
+
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import transform, unary_union
+
+from geo.errors import GeoInputError, N_
+
+#: Most vertices an area may have; a project area is a drawn outline, not a cadastre.
+MAX_VERTICES = 50_000
+_EPSG = re.compile(r"EPSG:{1,2}(\d+)$", re.IGNORECASE)
+_WGS84 = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326"}
+
+
+def _declared_crs(document: dict) -> CRS | None:
+    """The CRS named by a legacy GeoJSON ``crs`` member, or None for WGS 84."""
+    member = document.get("crs")
+    if not member:
+        return None
+    try:
+        name = member["properties"]["name"]
+    except (TypeError, KeyError):
+        raise GeoInputError(N_("The file names a coordinate reference system in a form that is not understood.")) from None
+    if name in _WGS84:
+        return None
+    match = _EPSG.search(str(name))
+    try:
+        return CRS.from_epsg(int(match.group(1))) if match else CRS.from_user_input(name)
+    except CRSError:
+        raise GeoInputError(N_("The coordinate reference system {crs} is not known."), crs=name) from None
+
+
+def _geometries(document: dict) -> list[BaseGeometry]:
+    kind = document.get("type")
+    if kind == "FeatureCollection":
+        features = document.get("features") or []
+        return [g for f in features for g in _geometries(f)]
+    if kind == "Feature":
+        geometry = document.get("geometry")
+        return _geometries(geometry) if geometry else []
+    try:
+        return [shape(document)]
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+        raise GeoInputError(N_("The file is not valid GeoJSON.")) from None
+
+
+def parse_area(data: str | bytes) -> MultiPolygon:
+    """Read a project area from GeoJSON text.
+
+    Accepts a Polygon or MultiPolygon geometry, a Feature or a
+    FeatureCollection of them (merged into one area). A legacy ``crs`` member
+    (e.g. EPSG:25832/25833 from a GIS export) is honoured and the area
+    reprojected; coordinates are returned in EPSG:4326 without Z.
+
+    Raises
+    ------
+    GeoInputError
+        For anything that is not a usable, non-empty polygon area.
+    """
+    try:
+        document = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise GeoInputError(N_("The file is not valid GeoJSON.")) from None
+    if not isinstance(document, dict):
+        raise GeoInputError(N_("The file is not valid GeoJSON."))
+    source_crs = _declared_crs(document)
+    geometries = [g for g in _geometries(document) if not g.is_empty]
+    if not geometries:
+        raise GeoInputError(N_("The file contains no area."))
+    if any(not isinstance(g, (Polygon, MultiPolygon)) for g in geometries):
+        raise GeoInputError(N_("A project area must consist of polygons; the file contains other geometry types."))
+    area = shapely.force_2d(unary_union(geometries))
+    if shapely.get_num_coordinates(area) > MAX_VERTICES:
+        raise GeoInputError(N_("The area has more than {limit} vertices; please simplify it."), limit=MAX_VERTICES)
+    if source_crs is not None:
+        to_wgs84 = Transformer.from_crs(source_crs, "EPSG:4326", always_xy=True)
+        area = transform(to_wgs84.transform, area)
+    return _checked(area)
+
+
+def _checked(area: BaseGeometry) -> MultiPolygon:
+    minx, miny, maxx, maxy = area.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise GeoInputError(N_(
+            "The coordinates are not longitude/latitude (EPSG:4326). "
+            "Export the area in EPSG:4326 or name its coordinate reference system in the file."
+        ))
+    if not area.is_valid:
+        area = shapely.make_valid(area)
+        polygons = [g for g in getattr(area, "geoms", [area]) if isinstance(g, (Polygon, MultiPolygon))]
+        area = unary_union(polygons) if polygons else Polygon()
+    if area.is_empty or area.area == 0:
+        raise GeoInputError(N_("The area is empty."))
+    return area if isinstance(area, MultiPolygon) else MultiPolygon([area])
+
+
+def area_to_geojson(area: BaseGeometry) -> dict:
+    """The area as a GeoJSON geometry mapping."""
+    return mapping(area)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, Enum, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participation.database.mixins import TimestampMixin
+from participation.extensions import db
+from participation.municipalities.models import memberships
+
+
+class Role(enum.StrEnum):
+    RESIDENT = "resident"
+    PLANNER = "planner"
+    GIS = "gis"
+    ADMIN = "admin"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-case; never shown publicly, never exported pseudonymised.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: The public name shown beside comments.
+    pseudonym: Mapped[str] = mapped_column(String(40), unique=True)
+    #: Argon2id hash (memory-hard).
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=Role.RESIDENT,
+    )
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Blocked accounts cannot log in.
+    is_blocked: Mapped[bool] = mapped_column(default=False)
+
+    municipalities: Mapped[list["Municipality"]] = relationship(  # noqa: F821
+        secondary=memberships, back_populates="members"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return not self.is_blocked
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,126 @@
+"""The JSON API under /api/v1/, described by /api/v1/openapi.json."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from geo.bbox import parse_bbox
+from geo.errors import GeoInputError
+from participation.api.openapi import openapi_document
+from participation.api.serializers import comment_feature, project_feature
+from participation.comments import queries, services
+from participation.comments.models import Comment
+from participation.comments.permissions import comment_refusal
+from participation.extensions import db
+from participation.municipalities.models import Municipality
+from participation.projects.models import Phase, Project
+from participation.projects.permissions import can_view_project
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _bad_request(message: str, field: str | None = None):
+    body = {"error": message}
+    if field:
+        body["field"] = field
+    return jsonify(body), 400
+
+
+def _visible_project(project_id: int) -> Project:
+    project = db.session.get(Project, project_id)
+    if project is None or not can_view_project(current_user, project):
+        abort(404)
+    return project
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/projects")
+def projects():
+    query = (
+        select(Project)
+        .options(selectinload(Project.municipality), selectinload(Project.categories))
+        .where(Project.phase != Phase.DRAFT)
+        .order_by(Project.id)
+    )
+    slug = request.args.get("municipality")
+    if slug:
+        query = query.join(Municipality).where(Municipality.slug == slug)
+    features = [project_feature(p) for p in db.session.scalars(query)]
+    return jsonify({"type": "FeatureCollection", "features": features})
+
+
+@bp.get("/projects/<int:project_id>")
+def project(project_id: int):
+    return jsonify(project_feature(_visible_project(project_id)))
+
+
+@bp.get("/projects/<int:project_id>/comments")
+def comments(project_id: int):
+    project = _visible_project(project_id)
+    try:
+        bbox = parse_bbox(request.args.get("bbox"))
+    except GeoInputError as error:
+        return _bad_request(_(error.message).format(**error.params), "bbox")
+    maximum = current_app.config["API_MAX_FEATURES"]
+    raw = request.args.get("limit", str(maximum))
+    limit = int(raw) if raw.isdigit() else 0
+    if not 1 <= limit <= maximum:
+        return _bad_request(_("The limit must be a whole number from 1 to {maximum}.").format(maximum=maximum), "limit")
+    items, matched = queries.pins_in_bbox(project, bbox, limit)
+    ids = [c.id for c in items]
+    supports, replies = queries.support_counts(ids), queries.reply_counts(ids)
+    return jsonify({
+        "type": "FeatureCollection",
+        "numberMatched": matched,
+        "numberReturned": len(items),
+        "features": [comment_feature(c, supports.get(c.id, 0), replies.get(c.id, 0)) for c in items],
+    })
+
+
+@bp.post("/projects/<int:project_id>/comments")
+def create_comment(project_id: int):
+    project = _visible_project(project_id)
+    if not current_user.is_authenticated:
+        return jsonify(error=_("Please log in to comment.")), 401
+    refusal = comment_refusal(current_user, project)
+    if refusal:
+        return jsonify(error=refusal), 403
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return _bad_request(_("The request body must be a JSON object."))
+    location = payload.get("location")
+    lon = lat = None
+    if location is not None:
+        coords = location.get("coordinates") if isinstance(location, dict) else None
+        if not (isinstance(location, dict) and location.get("type") == "Point"
+                and isinstance(coords, list) and len(coords) == 2):
+            return _bad_request(_("The location must be a GeoJSON Point with longitude and latitude."), "location")
+        lon, lat = coords
+    try:
+        draft = services.parse_comment(
+            project, payload.get("text"), payload.get("category_id"), lon, lat, payload.get("parent_id")
+        )
+    except services.CommentInputError as error:
+        return _bad_request(error.message, error.field)
+    comment = services.create_comment(project, current_user, draft)
+    db.session.commit()
+    response = jsonify(comment_feature(comment))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.comment", comment_id=comment.id)
+    return response
+
+
+@bp.get("/comments/<int:comment_id>")
+def comment(comment_id: int):
+    item = db.session.get(Comment, comment_id)
+    if item is None or item.is_removed or not can_view_project(current_user, item.project):
+        abort(404)
+    ids = [item.id]
+    return jsonify(comment_feature(item, queries.support_counts(ids).get(item.id, 0), queries.reply_counts(ids).get(item.id, 0)))

@@ -1,0 +1,127 @@
+"""Creating comments, replies, supports and reports; moderation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from shapely.geometry import Point
+from sqlalchemy.exc import IntegrityError
+
+from geo.errors import GeoInputError
+from geo.points import parse_point, point_in_area
+from participation.comments.models import Comment, Report, Support
+from participation.extensions import db
+from participation.projects.models import Project
+
+
+class CommentInputError(ValueError):
+    """Bad comment input; `field` names the offending field, the message is translated."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CommentDraft:
+    text: str
+    category_id: int | None
+    location: Point | None
+    parent: Comment | None
+
+
+def parse_comment(project: Project, text: object, category_id: object = None, lon: object = None,
+                  lat: object = None, parent_id: object = None) -> CommentDraft:
+    """Check comment input against the project; raises CommentInputError."""
+    if not isinstance(text, str) or not text.strip():
+        raise CommentInputError("text", _("Please write a comment."))
+    text = text.strip()
+    limit = current_app.config["COMMENT_MAX_LENGTH"]
+    if len(text) > limit:
+        raise CommentInputError("text", _("The comment is too long: at most {limit} characters.").format(limit=limit))
+    if "\x00" in text:
+        raise CommentInputError("text", _("The comment contains characters that are not allowed."))
+
+    parent = None
+    if parent_id not in (None, ""):
+        parent = db.session.get(Comment, parent_id) if isinstance(parent_id, int) else None
+        if parent is None or parent.project_id != project.id or parent.is_removed:
+            raise CommentInputError("parent_id", _("The comment you reply to does not exist."))
+        if parent.parent_id is not None:
+            raise CommentInputError("parent_id", _("Replies can only be made to top-level comments."))
+        return CommentDraft(text, None, None, parent)
+
+    category = None
+    if category_id not in (None, ""):
+        valid = {c.id for c in project.categories}
+        if not isinstance(category_id, int) or isinstance(category_id, bool) or category_id not in valid:
+            raise CommentInputError("category_id", _("Please choose one of the project's categories."))
+        category = category_id
+    elif project.categories:
+        raise CommentInputError("category_id", _("Please choose one of the project's categories."))
+
+    location = None
+    if lon not in (None, "") or lat not in (None, ""):
+        try:
+            location = parse_point(lon, lat)
+        except GeoInputError as error:
+            raise CommentInputError("location", _(error.message).format(**error.params)) from None
+        if not point_in_area(location, project.area):
+            raise CommentInputError(
+                "location",
+                _("The pin lies outside the project area. Please place it inside the outlined area."),
+            )
+    return CommentDraft(text, category, location, None)
+
+
+def create_comment(project: Project, author, draft: CommentDraft) -> Comment:
+    comment = Comment(
+        project=project,
+        author_id=author.id,
+        text=draft.text,
+        category_id=draft.category_id,
+        parent=draft.parent,
+    )
+    comment.set_location(draft.location)
+    db.session.add(comment)
+    db.session.flush()
+    current_app.logger.info("User %s commented %s on project %s", author.id, comment.id, project.id)
+    return comment
+
+
+def support(comment: Comment, user) -> bool:
+    """Record the support; False if the user had supported it already."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(Support(comment_id=comment.id, user_id=user.id))
+    except IntegrityError:
+        return False
+    return True
+
+
+def report(comment: Comment, user, reason: str) -> bool:
+    """Report to the moderators; False if this user had reported it already."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(Report(comment_id=comment.id, user_id=user.id, reason=reason.strip()))
+    except IntegrityError:
+        return False
+    current_app.logger.info("User %s reported comment %s", user.id, comment.id)
+    return True
+
+
+def remove(comment: Comment, moderator) -> None:
+    """Hide a comment for good; its reports count as handled."""
+    comment.is_removed = True
+    for item in db.session.query(Report).filter_by(comment_id=comment.id, is_resolved=False):
+        item.is_resolved = True
+    current_app.logger.info("Moderator %s removed comment %s", moderator.id, comment.id)
+
+
+def dismiss_reports(comment: Comment, moderator) -> None:
+    """Keep the comment; mark its open reports as handled."""
+    for item in db.session.query(Report).filter_by(comment_id=comment.id, is_resolved=False):
+        item.is_resolved = True
+    current_app.logger.info("Moderator %s kept comment %s", moderator.id, comment.id)

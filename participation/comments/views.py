@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from participation.comments import queries, services
+from participation.comments.forms import ActionForm, CommentForm, ReplyForm, ReportForm
+from participation.comments.permissions import can_moderate, can_report, can_support, comment_refusal
+from participation.extensions import db
+from participation.loaders import get_comment, get_municipality, get_project
+from participation.municipalities.permissions import can_moderate as can_moderate_town
+from participation.projects.permissions import can_view_project
+
+bp = Blueprint("comments", __name__)
+
+
+def _back(comment_or_project, anchor: str | None = None):
+    project = getattr(comment_or_project, "project", comment_or_project)
+    return redirect(
+        url_for("projects.show", slug=project.municipality.slug, project_id=project.id, _anchor=anchor)
+    )
+
+
+@bp.post("/<slug>/projekte/<int:project_id>/kommentare")
+@login_required
+def create(slug: str, project_id: int):
+    town = get_municipality(slug)
+    project = get_project(town, project_id)
+    if not can_view_project(current_user, project):
+        abort(404)
+    refusal = comment_refusal(current_user, project)
+    if refusal:
+        abort(403, refusal)
+    form = CommentForm(project=project)
+    if not form.validate():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+        return _back(project, "comment-form")
+    try:
+        draft = services.parse_comment(
+            project, form.text.data, form.category.data if project.categories else None, form.lon.data, form.lat.data
+        )
+    except services.CommentInputError as error:
+        flash(error.message, "danger")
+        return _back(project, "comment-form")
+    comment = services.create_comment(project, current_user, draft)
+    db.session.commit()
+    flash(_("Thank you! Your comment has been published."), "success")
+    return _back(project, f"comment-{comment.id}")
+
+
+@bp.post("/<slug>/kommentare/<int:comment_id>/antworten")
+@login_required
+def reply(slug: str, comment_id: int):
+    comment = get_comment(get_municipality(slug), comment_id)
+    refusal = comment_refusal(current_user, comment.project)
+    if refusal:
+        abort(403, refusal)
+    form = ReplyForm()
+    if not form.validate():
+        for message in form.text.errors:
+            flash(message, "danger")
+        return _back(comment, f"comment-{comment.id}")
+    try:
+        draft = services.parse_comment(comment.project, form.text.data, parent_id=comment.id)
+    except services.CommentInputError as error:
+        flash(error.message, "danger")
+        return _back(comment, f"comment-{comment.id}")
+    created = services.create_comment(comment.project, current_user, draft)
+    db.session.commit()
+    flash(_("Thank you! Your reply has been published."), "success")
+    return _back(comment, f"comment-{created.id}")
+
+
+@bp.post("/<slug>/kommentare/<int:comment_id>/unterstuetzen")
+@login_required
+def support(slug: str, comment_id: int):
+    comment = get_comment(get_municipality(slug), comment_id)
+    if not ActionForm().validate() or not can_support(current_user, comment):
+        abort(403)
+    if services.support(comment, current_user):
+        db.session.commit()
+        flash(_("You support this comment."), "success")
+    else:
+        flash(_("You already support this comment."), "info")
+    return _back(comment, f"comment-{comment.id}")
+
+
+@bp.post("/<slug>/kommentare/<int:comment_id>/melden")
+@login_required
+def report(slug: str, comment_id: int):
+    comment = get_comment(get_municipality(slug), comment_id)
+    if not can_report(current_user, comment):
+        abort(403)
+    form = ReportForm()
+    if not form.validate():
+        abort(400)
+    if services.report(comment, current_user, form.reason.data or ""):
+        db.session.commit()
+    flash(_("Thank you. The moderators will look at this comment."), "success")
+    return _back(comment, f"comment-{comment.id}")
+
+
+@bp.get("/<slug>/moderation")
+@login_required
+def moderation(slug: str):
+    town = get_municipality(slug)
+    if not can_moderate_town(current_user, town):
+        abort(403)
+    return render_template(
+        "comments/moderation.html", town=town, reported=queries.open_reports(town.id), form=ActionForm()
+    )
+
+
+@bp.post("/<slug>/kommentare/<int:comment_id>/entfernen")
+@login_required
+def remove(slug: str, comment_id: int):
+    town = get_municipality(slug)
+    comment = get_comment(town, comment_id)
+    if not ActionForm().validate() or not can_moderate(current_user, comment.project):
+        abort(403)
+    services.remove(comment, current_user)
+    db.session.commit()
+    flash(_("The comment has been removed."), "success")
+    return redirect(url_for("comments.moderation", slug=town.slug))
+
+
+@bp.post("/<slug>/kommentare/<int:comment_id>/behalten")
+@login_required
+def keep(slug: str, comment_id: int):
+    town = get_municipality(slug)
+    comment = get_comment(town, comment_id)
+    if not ActionForm().validate() or not can_moderate(current_user, comment.project):
+        abort(403)
+    services.dismiss_reports(comment, current_user)
+    db.session.commit()
+    flash(_("The reports have been dismissed; the comment stays."), "success")
+    return redirect(url_for("comments.moderation", slug=town.slug))

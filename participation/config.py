@@ -1,0 +1,85 @@
+"""Configuration read from the environment.
+
+Every setting has a safe default for the embedded (SQLite) mode; production
+overrides them through environment variables documented in `.env.example`.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = ROOT / "instance"
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_env() -> dict:
+    """Return the configuration mapping for `create_app` from `os.environ`."""
+    instance = Path(os.environ.get("INSTANCE_PATH", DEFAULT_INSTANCE))
+    return {
+        "ENV_NAME": os.environ.get("APP_ENV", "development"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'participation.sqlite'}"
+        ),
+        "INSTANCE_PATH": str(instance),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_STARTTLS": _bool("MAIL_USE_STARTTLS", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "beteiligung@localhost"),
+        "BASEMAP_URL": os.environ.get("BASEMAP_URL", "/basemap/{z}/{x}/{y}.png"),
+        "BASEMAP_ATTRIBUTION": os.environ.get(
+            "BASEMAP_ATTRIBUTION", "Offline-Hintergrund (kein Kartendienst konfiguriert)"
+        ),
+        "TIME_ZONE": os.environ.get("TIME_ZONE", "Europe/Berlin"),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", "Zweckverband Beispiel"),
+        "OPERATOR_ADDRESS": os.environ.get("OPERATOR_ADDRESS", "Musterstraße 1, 12345 Musterstadt"),
+        "OPERATOR_EMAIL": os.environ.get("OPERATOR_EMAIL", "beteiligung@localhost"),
+        "ACCESSIBILITY_CONTACT": os.environ.get("ACCESSIBILITY_CONTACT", "barrierefreiheit@localhost"),
+    }
+
+
+#: Values that do not depend on the environment.
+STATIC = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "BABEL_DEFAULT_LOCALE": "de",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+    "LANGUAGES": {"de": "Deutsch", "en": "English"},
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "COMMENT_MAX_LENGTH": 2000,
+    "API_MAX_FEATURES": 5000,
+    "CONFIRM_TOKEN_MAX_AGE": 3 * 24 * 3600,
+    "RESET_TOKEN_MAX_AGE": 2 * 3600,
+    "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;20 per hour",
+    "LOGIN_LIMIT_PER_ADDRESS": "20 per minute;100 per hour",
+}
+
+
+def check_production(config: dict) -> None:
+    """Refuse to run in production with settings that are only fit for a demo."""
+    if config.get("ENV_NAME") != "production":
+        return
+    problems = []
+    if config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        problems.append("SECRET_KEY must be set to a long random value")
+    if not config.get("SESSION_COOKIE_SECURE"):
+        problems.append("SESSION_COOKIE_SECURE must be true (serve over HTTPS)")
+    if problems:
+        raise RuntimeError("Refusing to start in production: " + "; ".join(problems))

@@ -1,0 +1,40 @@
+"""Columns shared by all content models."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import DateTime, Float
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TimestampMixin:
+    #: Always stored in UTC; shown in the municipality's time zone.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class BBoxMixin:
+    """Bounding-box columns kept in step with a geometry.
+
+    They feed the SQLite R*Tree index (filled by triggers, see
+    `participation.database.spatial`) and make the exact bbox test cheap on both
+    databases. Always assign geometries through `set_geometry`.
+    """
+
+    min_x: Mapped[float | None] = mapped_column(Float)
+    min_y: Mapped[float | None] = mapped_column(Float)
+    max_x: Mapped[float | None] = mapped_column(Float)
+    max_y: Mapped[float | None] = mapped_column(Float)
+
+    def _set_bbox(self, geometry: BaseGeometry | None) -> None:
+        if geometry is None or geometry.is_empty:
+            self.min_x = self.min_y = self.max_x = self.max_y = None
+        else:
+            self.min_x, self.min_y, self.max_x, self.max_y = geometry.bounds

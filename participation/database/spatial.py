@@ -1,0 +1,88 @@
+"""Spatial queries, one implementation per database.
+
+SQLite: an R*Tree virtual table per spatial table, kept in step by triggers
+on the bbox columns of `BBoxMixin`; candidates from the R*Tree are refined
+with the exact bbox columns (the R*Tree stores 32-bit floats).
+PostgreSQL: PostGIS `&&` on the geometry column, served by a GiST index.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, func, select, table, column
+from sqlalchemy.engine import Dialect
+
+from geo.bbox import BBox
+
+
+@dataclass(frozen=True)
+class SpatialTable:
+    """A table with a geometry column, its id column and its bbox columns."""
+
+    name: str
+    geometry_column: str
+
+    @property
+    def rtree(self) -> str:
+        return f"{self.name}_rtree"
+
+
+def sqlite_index_ddl(spatial: SpatialTable) -> list[str]:
+    """DDL for the R*Tree index and the triggers that maintain it (SQLite)."""
+    t, r = spatial.name, spatial.rtree
+    insert = (
+        f"INSERT INTO {r} (id, min_x, max_x, min_y, max_y) "
+        "SELECT NEW.id, NEW.min_x, NEW.max_x, NEW.min_y, NEW.max_y WHERE NEW.min_x IS NOT NULL;"
+    )
+    return [
+        f"CREATE VIRTUAL TABLE {r} USING rtree(id, min_x, max_x, min_y, max_y)",
+        f"CREATE TRIGGER {r}_insert AFTER INSERT ON {t} BEGIN {insert} END",
+        f"CREATE TRIGGER {r}_update AFTER UPDATE OF min_x, min_y, max_x, max_y ON {t} "
+        f"BEGIN DELETE FROM {r} WHERE id = OLD.id; {insert} END",
+        f"CREATE TRIGGER {r}_delete AFTER DELETE ON {t} BEGIN DELETE FROM {r} WHERE id = OLD.id; END",
+    ]
+
+
+def sqlite_drop_ddl(spatial: SpatialTable) -> list[str]:
+    r = spatial.rtree
+    return [f"DROP TRIGGER IF EXISTS {r}_{op}" for op in ("insert", "update", "delete")] + [
+        f"DROP TABLE IF EXISTS {r}"
+    ]
+
+
+def postgis_index_ddl(spatial: SpatialTable) -> list[str]:
+    t, g = spatial.name, spatial.geometry_column
+    return [f"CREATE INDEX ix_{t}_{g}_gist ON {t} USING GIST ({g})"]
+
+
+def postgis_drop_ddl(spatial: SpatialTable) -> list[str]:
+    return [f"DROP INDEX IF EXISTS ix_{spatial.name}_{spatial.geometry_column}_gist"]
+
+
+def index_ddl(dialect_name: str, spatial: SpatialTable) -> list[str]:
+    return postgis_index_ddl(spatial) if dialect_name == "postgresql" else sqlite_index_ddl(spatial)
+
+
+def drop_ddl(dialect_name: str, spatial: SpatialTable) -> list[str]:
+    return postgis_drop_ddl(spatial) if dialect_name == "postgresql" else sqlite_drop_ddl(spatial)
+
+
+def intersects_bbox(dialect: Dialect, model, spatial: SpatialTable, bbox: BBox) -> ColumnElement[bool]:
+    """A WHERE clause: rows of `model` whose geometry's bbox meets `bbox`."""
+    exact = and_(
+        model.max_x >= bbox.west,
+        model.min_x <= bbox.east,
+        model.max_y >= bbox.south,
+        model.min_y <= bbox.north,
+    )
+    if dialect.name == "postgresql":
+        envelope = func.ST_MakeEnvelope(bbox.west, bbox.south, bbox.east, bbox.north, 4326)
+        return and_(getattr(model, spatial.geometry_column).op("&&")(envelope), exact)
+    rtree = table(spatial.rtree, column("id"), column("min_x"), column("max_x"), column("min_y"), column("max_y"))
+    candidates = select(rtree.c.id).where(
+        rtree.c.max_x >= bbox.west,
+        rtree.c.min_x <= bbox.east,
+        rtree.c.max_y >= bbox.south,
+        rtree.c.min_y <= bbox.north,
+    )
+    return and_(model.id.in_(candidates), exact)

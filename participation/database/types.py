@@ -1,0 +1,56 @@
+"""A geometry column type that works on SQLite and PostGIS alike.
+
+Values are shapely geometries in EPSG:4326. On SQLite they are stored as WKB
+in a BLOB (no SpatiaLite needed); on PostgreSQL as a PostGIS `geometry`
+column, exchanged as hex EWKB, which PostGIS parses and prints natively.
+"""
+from __future__ import annotations
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy.types import LargeBinary, TypeDecorator, UserDefinedType
+
+SRID = 4326
+
+
+class _PostGISGeometry(UserDefinedType):
+    cache_ok = True
+
+    def __init__(self, geometry_type: str, srid: int) -> None:
+        self.geometry_type = geometry_type
+        self.srid = srid
+
+    def get_col_spec(self, **kw) -> str:
+        return f"geometry({self.geometry_type},{self.srid})"
+
+
+class Geometry(TypeDecorator):
+    """A shapely geometry in EPSG:4326, e.g. ``Geometry("POINT")``."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def __init__(self, geometry_type: str = "GEOMETRY", srid: int = SRID) -> None:
+        super().__init__()
+        self.geometry_type = geometry_type.upper()
+        self.srid = srid
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(_PostGISGeometry(self.geometry_type, self.srid))
+        return dialect.type_descriptor(LargeBinary())
+
+    def process_bind_param(self, value: BaseGeometry | None, dialect):
+        if value is None:
+            return None
+        if dialect.name == "postgresql":
+            return shapely.to_wkb(shapely.set_srid(value, self.srid), hex=True, include_srid=True)
+        return shapely.to_wkb(value)
+
+    def process_result_value(self, value, dialect) -> BaseGeometry | None:
+        if value is None:
+            return None
+        return shapely.from_wkb(value)
+
+    def __repr__(self) -> str:
+        return f"Geometry({self.geometry_type!r}, srid={self.srid})"

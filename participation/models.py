@@ -1,0 +1,5 @@
+"""Import every model so that the mappers and Alembic see the whole schema."""
+from participation.accounts.models import Role, User  # noqa: F401
+from participation.comments.models import Comment, Report, Support  # noqa: F401
+from participation.municipalities.models import Municipality, memberships  # noqa: F401
+from participation.projects.models import Category, Phase, Project  # noqa: F401

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participation.database.mixins import TimestampMixin
+from participation.extensions import db
+
+#: Which municipalities a planner or GIS-team account works for.
+memberships = Table(
+    "membership",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Municipality(TimestampMixin, db.Model):
+    """A member town of the pool; everything published belongs to one."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The town's path segment, e.g. ``/musterstadt/``; lower-case letters, digits, hyphens.
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    #: File name of the logo below ``instance/uploads/logos/``, if any.
+    logo_filename: Mapped[str | None] = mapped_column(String(200))
+
+    members: Mapped[list["User"]] = relationship(  # noqa: F821
+        secondary=memberships, back_populates="municipalities"
+    )
+    projects: Mapped[list["Project"]] = relationship(back_populates="municipality")  # noqa: F821
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.slug}>"

@@ -1,0 +1,12 @@
+"""Who may see and manage a municipality's content."""
+from __future__ import annotations
+
+from participation.accounts.permissions import is_admin, is_planner_for, works_for  # noqa: F401
+
+
+def can_manage_projects(user, municipality) -> bool:
+    return is_planner_for(user, municipality)
+
+
+def can_moderate(user, municipality) -> bool:
+    return is_planner_for(user, municipality)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, send_from_directory
+from flask_login import current_user
+from sqlalchemy import select
+
+from participation.extensions import db
+from participation.loaders import get_municipality
+from participation.municipalities.permissions import can_manage_projects
+from participation.municipalities.services import LOGO_TYPES, logo_folder
+from participation.projects.models import Phase, Project
+from participation.web.maps import overview_map
+
+bp = Blueprint("municipalities", __name__)
+
+
+@bp.get("/<slug>/")
+def show(slug: str):
+    town = get_municipality(slug)
+    manager = can_manage_projects(current_user, town)
+    query = select(Project).where(Project.municipality_id == town.id)
+    if not manager:
+        query = query.where(Project.phase != Phase.DRAFT)
+    projects = db.session.scalars(query.order_by(Project.created_at.desc())).all()
+    areas = [p for p in projects if p.min_x is not None]
+    bounds = (
+        (min(p.min_x for p in areas), min(p.min_y for p in areas), max(p.max_x for p in areas), max(p.max_y for p in areas))
+        if areas else None
+    )
+    return render_template(
+        "municipalities/show.html", town=town, projects=projects, manager=manager, map=overview_map(bounds)
+    )
+
+
+@bp.get("/<slug>/logo")
+def logo(slug: str):
+    town = get_municipality(slug)
+    if not town.logo_filename:
+        abort(404)
+    suffix = "." + town.logo_filename.rsplit(".", 1)[-1]
+    response = send_from_directory(logo_folder(), town.logo_filename, mimetype=LOGO_TYPES.get(suffix))
+    # An SVG logo must never run script, even when opened directly.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response

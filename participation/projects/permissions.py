@@ -1,0 +1,36 @@
+"""Who may see, create and edit projects, and when residents may comment."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from participation.accounts.permissions import is_planner_for
+from participation.projects.models import Phase, Project
+
+
+def can_view_project(user, project: Project) -> bool:
+    return project.is_published or is_planner_for(user, project.municipality)
+
+
+def can_create_project(user, municipality) -> bool:
+    return is_planner_for(user, municipality)
+
+
+def can_edit_project(user, project: Project) -> bool:
+    return is_planner_for(user, project.municipality)
+
+
+def local_today(time_zone: str) -> date:
+    """Today's date where the municipality is (the law counts days locally)."""
+    return datetime.now(ZoneInfo(time_zone)).date()
+
+
+def is_participation_open(project: Project, today: date) -> bool:
+    """Comments are accepted in the participation phase, on the days it runs."""
+    if project.phase is not Phase.PARTICIPATION:
+        return False
+    if project.participation_start and today < project.participation_start:
+        return False
+    if project.participation_end and today > project.participation_end:
+        return False
+    return True

@@ -1,0 +1,68 @@
+"""Creating and changing projects."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from shapely.geometry.base import BaseGeometry
+
+from participation.extensions import db
+from participation.municipalities.models import Municipality
+from participation.projects.models import Category, Phase, Project
+
+
+@dataclass
+class ProjectData:
+    """Validated input for a project."""
+
+    title: str
+    summary: str = ""
+    description: str = ""
+    phase: Phase = Phase.DRAFT
+    participation_start: date | None = None
+    participation_end: date | None = None
+    #: None keeps the current area when editing.
+    area: BaseGeometry | None = None
+    #: (name, colour) pairs in order.
+    categories: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _apply(project: Project, data: ProjectData) -> None:
+    project.title = data.title.strip()
+    project.summary = data.summary.strip()
+    project.description = data.description
+    project.phase = data.phase
+    project.participation_start = data.participation_start
+    project.participation_end = data.participation_end
+    if data.area is not None:
+        project.set_area(data.area)
+    _apply_categories(project, data.categories)
+
+
+def _apply_categories(project: Project, wanted: list[tuple[str, str]]) -> None:
+    # Keep existing rows by position so that comments keep their category.
+    existing = list(project.categories)
+    for position, (name, color) in enumerate(wanted):
+        if position < len(existing):
+            category = existing[position]
+            category.name, category.color, category.position = name, color, position
+        else:
+            project.categories.append(Category(name=name, color=color, position=position))
+    for category in existing[len(wanted):]:
+        project.categories.remove(category)
+
+
+def create_project(town: Municipality, data: ProjectData, author) -> Project:
+    project = Project(municipality=town, created_by_id=author.id)
+    _apply(project, data)
+    db.session.add(project)
+    db.session.flush()
+    current_app.logger.info("User %s created project %s in %s", author.id, project.id, town.slug)
+    return project
+
+
+def update_project(project: Project, data: ProjectData, editor) -> Project:
+    _apply(project, data)
+    current_app.logger.info("User %s updated project %s", editor.id, project.id)
+    return project

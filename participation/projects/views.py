@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from geo.areas import area_to_geojson, parse_area
+from geo.errors import GeoInputError
+from participation.comments import queries as comment_queries
+from participation.comments.forms import CommentForm, ReportForm
+from participation.comments.permissions import comment_refusal
+from participation.extensions import db
+from participation.loaders import get_municipality, get_project
+from participation.projects import services
+from participation.projects.forms import ProjectForm
+from participation.projects.models import Phase
+from participation.projects.permissions import can_create_project, can_edit_project, can_view_project
+from participation.web.maps import area_map
+
+bp = Blueprint("projects", __name__)
+
+
+@bp.get("/<slug>/projekte/<int:project_id>")
+def show(slug: str, project_id: int):
+    town = get_municipality(slug)
+    project = get_project(town, project_id)
+    if not can_view_project(current_user, project):
+        abort(404)
+    page = comment_queries.comment_page(project, current_user, request.args.get("seite", 1, type=int))
+    form = CommentForm(project=project)
+    return render_template(
+        "projects/show.html",
+        town=town,
+        project=project,
+        page=page,
+        form=form,
+        report_form=ReportForm(),
+        refusal=comment_refusal(current_user, project),
+        can_edit=can_edit_project(current_user, project),
+        map=area_map(project.area),
+        max_length=current_app.config["COMMENT_MAX_LENGTH"],
+    )
+
+
+@bp.route("/<slug>/projekte/neu", methods=["GET", "POST"])
+@login_required
+def create(slug: str):
+    town = get_municipality(slug)
+    if not can_create_project(current_user, town):
+        abort(403)
+    form = ProjectForm()
+    if form.validate_on_submit():
+        data = _project_data(form, require_area=True)
+        if data is not None:
+            project = services.create_project(town, data, current_user)
+            db.session.commit()
+            flash(_("The project has been created."), "success")
+            return redirect(url_for("projects.show", slug=town.slug, project_id=project.id))
+    return render_template("projects/form.html", town=town, form=form, project=None, map=area_map(None)), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/<slug>/projekte/<int:project_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit(slug: str, project_id: int):
+    town = get_municipality(slug)
+    project = get_project(town, project_id)
+    if not can_edit_project(current_user, project):
+        abort(403)
+    form = ProjectForm(obj=project if request.method == "GET" else None)
+    if request.method == "GET":
+        form.phase.data = project.phase.value
+        for row, category in zip(form.categories, project.categories):
+            row.form.name.data, row.form.color.data = category.name, category.color
+    if form.validate_on_submit():
+        data = _project_data(form, require_area=False)
+        if data is not None:
+            services.update_project(project, data, current_user)
+            db.session.commit()
+            flash(_("The project has been saved."), "success")
+            return redirect(url_for("projects.show", slug=town.slug, project_id=project.id))
+    return render_template(
+        "projects/form.html", town=town, form=form, project=project, map=area_map(project.area),
+        current_area=area_to_geojson(project.area) if project.area is not None else None,
+    ), (400 if form.errors else 200)
+
+
+def _project_data(form: ProjectForm, require_area: bool) -> services.ProjectData | None:
+    """ProjectData from a validated form, or None with the area error on the form."""
+    area = None
+    upload = form.area_file.data
+    source = upload.read() if upload else (form.area_geojson.data or "").strip()
+    if source:
+        try:
+            area = parse_area(source)
+        except GeoInputError as error:
+            target = form.area_file if upload else form.area_geojson
+            target.errors = [_(error.message).format(**error.params)]
+            return None
+    elif require_area:
+        form.area_geojson.errors = [_("Draw the project area on the map or upload it as GeoJSON.")]
+        return None
+    categories = [
+        (row.form.name.data.strip(), row.form.color.data or "#1f77b4")
+        for row in form.categories
+        if row.form.name.data and row.form.name.data.strip()
+    ]
+    return services.ProjectData(
+        title=form.title.data,
+        summary=form.summary.data or "",
+        description=form.description.data or "",
+        phase=Phase(form.phase.data),
+        participation_start=form.participation_start.data,
+        participation_end=form.participation_end.data,
+        area=area,
+        categories=categories,
+    )

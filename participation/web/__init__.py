@@ -1,0 +1,1 @@
+"""Cross-cutting web concerns: security headers, languages, errors, pages."""

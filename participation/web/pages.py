@@ -1,0 +1,62 @@
+"""The start page, the legal pages, the offline basemap and health checks."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template
+from sqlalchemy import func, select, text
+
+from participation.extensions import db
+from participation.municipalities.models import Municipality
+from participation.projects.models import Phase, Project
+from participation.web.tiles import blank_tile
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index():
+    counts = dict(
+        db.session.execute(
+            select(Project.municipality_id, func.count(Project.id))
+            .where(Project.phase != Phase.DRAFT)
+            .group_by(Project.municipality_id)
+        ).all()
+    )
+    towns = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    return render_template("pages/index.html", towns=towns, counts=counts)
+
+
+@bp.get("/impressum")
+def imprint():
+    return render_template("pages/imprint.html")
+
+
+@bp.get("/datenschutz")
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.get("/barrierefreiheit")
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.get("/basemap/<int:z>/<int:x>/<int:y>.png")
+def basemap_tile(z: int, x: int, y: int):
+    response = Response(blank_tile(), mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,55 @@
+"""Security headers on every response, a per-request CSP nonce."""
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def basemap_origin() -> str:
+    """The origin of the configured basemap, the only other host a page may load from."""
+    parts = urlsplit(current_app.config["BASEMAP_URL"])
+    if parts.scheme in ("http", "https") and parts.netloc:
+        # Tile URLs may use {s} subdomains; allow them with a wildcard.
+        host = parts.netloc.replace("{s}.", "*.")
+        return f"{parts.scheme}://{host}"
+    return ""
+
+
+def content_security_policy() -> str:
+    nonce = csp_nonce()
+    tiles = basemap_origin()
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{nonce}'",
+        f"style-src 'self' 'nonce-{nonce}'",
+        f"img-src 'self' data: {tiles}".strip(),
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=()"
+    response.headers.setdefault("Cache-Control", "no-store" if response.mimetype == "text/html" else "no-cache")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -1,0 +1,44 @@
+"""Jinja filters and globals shared by all templates."""
+from __future__ import annotations
+
+import re
+
+import markdown as md
+import nh3
+from flask import Flask, current_app
+from flask_babel import format_date, format_datetime
+from markupsafe import Markup
+
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4",
+    "blockquote", "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}
+_HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown to HTML, sanitised: no scripts, no styles, no images from elsewhere."""
+    html = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    # Headings in content sit below the page's own h1.
+    clean = re.sub(r"<(/?)h([1])>", r"<\1h2>", clean)
+    return Markup(clean)
+
+
+def safe_color(value: str | None) -> str:
+    """A colour for a style sheet, or a neutral grey if it is not ``#rrggbb``."""
+    return value if value and _HEX_COLOR.match(value) else "#666666"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["safe_color"] = safe_color
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.globals["config_value"] = lambda key: current_app.config.get(key)

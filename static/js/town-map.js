@@ -1,0 +1,22 @@
+/* The town page map: project areas from the API; a click opens the project.
+ * The list beside the map holds the same links for keyboard and screen readers. */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-town-map]");
+  if (!root) { return; }
+  var map = window[root.querySelector("[data-map-name]").dataset.mapName];
+  fetch(root.dataset.projectsUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      var layer = L.geoJSON(data, {
+        style: { color: "#004b76", weight: 2, fillOpacity: 0.15 },
+        onEachFeature: function (feature, shape) {
+          var label = document.createElement("span");
+          label.textContent = feature.properties.title;
+          shape.bindTooltip(label, { sticky: true });
+          shape.on("click", function () { window.location.href = feature.properties.url; });
+        }
+      }).addTo(map);
+      if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
+    });
+})();

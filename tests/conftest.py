@@ -1,0 +1,192 @@
+"""Fixtures: one migrated database per test session, emptied after each test.
+
+Set TEST_DATABASE_URL to run the same suite against PostgreSQL + PostGIS.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, timedelta
+from itertools import count
+
+import pytest
+from flask_migrate import upgrade
+from shapely.geometry import MultiPolygon, Point, Polygon
+from sqlalchemy import text
+
+from participation import create_app
+from participation.accounts.models import Role, User
+from participation.accounts.passwords import hash_password
+from participation.comments.models import Comment
+from participation.database.mixins import utcnow
+from participation.extensions import db, limiter
+from participation.municipalities.models import Municipality
+from participation.projects.models import Category, Phase, Project
+
+PASSWORD = "correct horse battery"
+#: A square of about 700 m × 450 m in Neubrandenburg (EPSG:4326).
+AREA = MultiPolygon([Polygon([(13.25, 53.55), (13.26, 53.55), (13.26, 53.554), (13.25, 53.554)])])
+INSIDE = Point(13.255, 53.552)
+OUTSIDE = Point(13.30, 53.60)
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance / 'test.sqlite'}"
+    app = create_app({
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "BASEMAP_URL": "/basemap/{z}/{x}/{y}.png",
+        "MAIL_SERVER": "",
+    })
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean(app):
+    """Give every test an empty database and fresh rate limits."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(text(f'DELETE FROM "{table}"'))
+        db.session.commit()
+        limiter.reset()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for tests that work with the database directly.
+
+    Requests made while it is held would share its session and `g`; tests
+    that use the client therefore use the factories, which return detached
+    objects, and open `app.app_context()` only to check the database.
+    """
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def password_hash():
+    return hash_password(PASSWORD)
+
+
+def persist(app, obj, *relations: str):
+    """Save `obj` in its own app context and return it detached, with `relations` loaded."""
+    with app.app_context():
+        obj = db.session.merge(obj)
+        db.session.commit()
+        db.session.refresh(obj)
+        for name in relations:
+            value = getattr(obj, name)
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None:
+                    db.session.refresh(item)
+        db.session.expunge_all()
+        return obj
+
+
+_numbers = count(1)
+
+
+@pytest.fixture
+def create_town(app):
+    def make(slug: str | None = None, name: str | None = None) -> Municipality:
+        n = next(_numbers)
+        return persist(app, Municipality(slug=slug or f"town-{n}", name=name or f"Town {n}"))
+    return make
+
+
+@pytest.fixture
+def create_user(app, password_hash):
+    def make(role: Role | str = Role.RESIDENT, towns=(), confirmed: bool = True, email: str | None = None) -> User:
+        n = next(_numbers)
+        with app.app_context():
+            user = User(
+                email=email or f"user{n}@example.org",
+                pseudonym=f"Person {n}",
+                password_hash=password_hash,
+                role=Role(role),
+                email_confirmed_at=utcnow() if confirmed else None,
+            )
+            user.municipalities = [db.session.get(Municipality, t.id) for t in towns]
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            user.municipalities  # load before detaching
+            db.session.expunge_all()
+            return user
+    return make
+
+
+@pytest.fixture
+def create_project(app, create_town):
+    def make(town: Municipality | None = None, phase: Phase | str = Phase.PARTICIPATION, area=AREA,
+             categories=(("Traffic", "#1f77b4"), ("Green", "#2ca02c")), start: date | None = None,
+             end: date | None = None, title: str = "Market square") -> Project:
+        today = date.today()
+        town = town or create_town()
+        project = Project(
+            municipality_id=town.id,
+            title=title,
+            summary="A summary",
+            description="Some **text**",
+            phase=Phase(phase),
+            participation_start=start or today - timedelta(days=3),
+            participation_end=end or today + timedelta(days=30),
+        )
+        project.set_area(area)
+        project.categories = [Category(name=n, color=c, position=i) for i, (n, c) in enumerate(categories)]
+        return persist(app, project, "categories", "municipality")
+    return make
+
+
+@pytest.fixture
+def create_comment(app):
+    def make(project: Project, author: User, text: str = "A comment", location: Point | None = INSIDE,
+             parent: Comment | None = None, category_id: int | None = None) -> Comment:
+        if category_id is None and parent is None and project.categories:
+            category_id = project.categories[0].id
+        comment = Comment(project_id=project.id, author_id=author.id, text=text,
+                          parent_id=parent.id if parent else None, category_id=category_id)
+        comment.set_location(None if parent else location)
+        return persist(app, comment)
+    return make
+
+
+def csrf_token(client, url: str = "/konto/anmelden") -> str:
+    """The CSRF token from a page, as a browser would read it."""
+    match = _CSRF.search(client.get(url).get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client):
+    def do(user: User, password: str = PASSWORD):
+        response = client.post(
+            "/konto/anmelden", data={"email": user.email, "password": password, "csrf_token": csrf_token(client)}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+    return do
