@@ -21,7 +21,7 @@ test: setup browser  ## set everything up and run every test, browser tests incl
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 serve: setup  ## serve with gunicorn (production-like)
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) wsgi:app
+	GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 setup: $(STAMPS)/python $(STAMPS)/assets translations db
 

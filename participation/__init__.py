@@ -26,6 +26,12 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     settings.check_production(app.config)
     app.instance_path = app.config["INSTANCE_PATH"]
+    app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or str(Path(app.instance_path) / "uploads")
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     if app.config.get("ENV_NAME") == "production":
         app.logger.setLevel(logging.INFO)
 
@@ -52,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from participation.accounts.views import bp as accounts
     from participation.api.views import bp as api
+    from participation.jobs.views import bp as jobs
     from participation.comments.views import bp as comments
     from participation.municipalities.views import bp as municipalities
     from participation.projects.views import bp as projects
@@ -60,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages)
     app.register_blueprint(accounts)
     app.register_blueprint(api)
+    app.register_blueprint(jobs)
     # Town-scoped routes come last: /<slug>/ must not shadow fixed paths.
     app.register_blueprint(projects)
     app.register_blueprint(comments)
@@ -80,8 +88,11 @@ def _register_web(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from participation.accounts.cli import users
     from participation.demo.cli import demo
+    from participation.jobs.cli import jobs, worker
     from participation.municipalities.cli import municipalities
 
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(municipalities)
+    app.cli.add_command(jobs)
+    app.cli.add_command(worker)

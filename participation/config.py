@@ -23,6 +23,7 @@ def _bool(name: str, default: bool) -> bool:
 def from_env() -> dict:
     """Return the configuration mapping for `create_app` from `os.environ`."""
     instance = Path(os.environ.get("INSTANCE_PATH", DEFAULT_INSTANCE))
+    redis_url = os.environ.get("REDIS_URL", "")
     return {
         "ENV_NAME": os.environ.get("APP_ENV", "development"),
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
@@ -42,7 +43,13 @@ def from_env() -> dict:
         ),
         "TIME_ZONE": os.environ.get("TIME_ZONE", "Europe/Berlin"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        #: Optional; when set it stores rate limits, caches map data and queues jobs.
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
+        #: Empty means INSTANCE_PATH/uploads.
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", ""),
+        #: Trust this many proxies for X-Forwarded-For/-Proto (0 when not behind a proxy).
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", "Zweckverband Beispiel"),
         "OPERATOR_ADDRESS": os.environ.get("OPERATOR_ADDRESS", "Musterstraße 1, 12345 Musterstadt"),
         "OPERATOR_EMAIL": os.environ.get("OPERATOR_EMAIL", "beteiligung@localhost"),
@@ -63,12 +70,18 @@ STATIC = {
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # With Redis down, count in memory rather than refuse every request.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     "COMMENT_MAX_LENGTH": 2000,
     "API_MAX_FEATURES": 5000,
     "CONFIRM_TOKEN_MAX_AGE": 3 * 24 * 3600,
     "RESET_TOKEN_MAX_AGE": 2 * 3600,
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;20 per hour",
     "LOGIN_LIMIT_PER_ADDRESS": "20 per minute;100 per hour",
+    "JOB_TIMEOUT_SECONDS": 3600,
+    #: A running job whose heartbeat is older than this lost its worker.
+    "JOB_STALE_SECONDS": 60,
 }
 
 

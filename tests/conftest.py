@@ -45,7 +45,21 @@ def app(tmp_path_factory):
     })
     with app.app_context():
         upgrade()
-    return app
+        empty_database()  # a PostgreSQL test database may keep rows from an aborted run
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def empty_database() -> None:
+    db.session.remove()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f'DELETE FROM "{table}"'))
+    db.session.commit()
 
 
 @pytest.fixture(autouse=True)
@@ -53,14 +67,7 @@ def _clean(app):
     """Give every test an empty database and fresh rate limits."""
     yield
     with app.app_context():
-        db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                db.session.execute(text(f'DELETE FROM "{table}"'))
-        db.session.commit()
+        empty_database()
         limiter.reset()
 
 

@@ -45,7 +45,7 @@ def test_pin_outside_the_area_is_refused_and_nothing_saved(app, client, create_p
               "category": project.categories[0].id, "lon": OUTSIDE.x, "lat": OUTSIDE.y},
         follow_redirects=True,
     )
-    assert "outside the project area" in response.get_data(as_text=True)
+    assert "außerhalb des Projektgebiets" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Comment.id))) == 0
 

@@ -14,12 +14,12 @@ from participation.municipalities.models import Municipality
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 #: Path segments the app uses itself; a town cannot take them.
 RESERVED = {"api", "konto", "static", "basemap", "impressum", "datenschutz", "barrierefreiheit",
-            "language", "healthz", "readyz"}
+            "language", "healthz", "readyz", "auftraege"}
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 
 def logo_folder() -> Path:
-    return Path(current_app.instance_path) / "uploads" / "logos"
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "logos"
 
 
 def create_municipality(slug: str, name: str) -> Municipality:

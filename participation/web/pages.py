@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template
 from sqlalchemy import func, select, text
 
+from participation.backends import redis_alive
 from participation.extensions import db
 from participation.municipalities.models import Municipality
 from participation.projects.models import Phase, Project
@@ -54,9 +55,17 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
+    """Ready when the database answers. Redis is reported: without it the app
+    still serves (limits in memory, jobs in-process), so it is degraded, not down."""
+    body = {"status": "ok", "database": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any failure means "not ready"
         db.session.rollback()
-        return {"status": "unavailable", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}
+        body.update(status="unavailable", database="unreachable")
+    redis = redis_alive()
+    if redis is not None:
+        body["redis"] = "ok" if redis else "unreachable"
+        if not redis and body["status"] == "ok":
+            body["status"] = "degraded"
+    return body, 503 if body["database"] != "ok" else 200

@@ -1,0 +1,56 @@
+"""The RQ side: the function RQ calls, and the worker loop behind ``flask worker``."""
+from __future__ import annotations
+
+import threading
+
+from flask import current_app
+from rq import SimpleWorker
+
+from participation.backends import redis_client
+from participation.extensions import db
+from participation.jobs.models import Job
+from participation.jobs.runner import reap_stale_jobs, run_job
+
+REAP_EVERY_SECONDS = 15
+
+
+def perform(job_id: int) -> None:
+    """Called by RQ inside ``flask worker``, which holds the app context."""
+    try:
+        run_job(job_id)
+    finally:
+        db.session.remove()
+
+
+def _reaper(app, stop: threading.Event) -> None:
+    from participation.jobs.services import dispatch
+
+    with app.app_context():
+        while True:
+            try:
+                for job_id in reap_stale_jobs():
+                    dispatch(db.session.get(Job, job_id))
+            except Exception:  # noqa: BLE001 - the reaper must outlive a passing database error
+                app.logger.exception("Reaping stale jobs failed")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+            if stop.wait(REAP_EVERY_SECONDS):
+                return
+
+
+def work(burst: bool = False) -> None:
+    """Serve the queue until stopped (or until it is empty, with `burst`)."""
+    from participation.jobs.services import QUEUE_NAME
+
+    client = redis_client()
+    if client is None:
+        raise RuntimeError("REDIS_URL is not set: without Redis, jobs run inside the app and need no worker")
+    stop = threading.Event()
+    reaper = threading.Thread(target=_reaper, args=(current_app._get_current_object(), stop), daemon=True)
+    reaper.start()
+    try:
+        # SimpleWorker runs jobs in this process, which holds the app context and its database pool.
+        SimpleWorker([QUEUE_NAME], connection=client).work(burst=burst, with_scheduler=False)
+    finally:
+        stop.set()

@@ -1,0 +1,25 @@
+/* Keeps a job's status, progress bar and message up to date until it ends. */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-job]");
+  if (!root) { return; }
+  var labels = JSON.parse(root.dataset.labels);
+  var bar = root.querySelector("[data-job-progress]");
+  function poll() {
+    fetch(root.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (state) {
+        root.querySelector("[data-job-status]").textContent = labels[state.status] || state.status;
+        bar.value = Math.round(state.progress * 100);
+        bar.textContent = bar.value + " %";
+        root.querySelector("[data-job-message]").textContent = state.message;
+        if (state.done) {
+          if (state.status === "failed") { window.location.reload(); }
+        } else {
+          setTimeout(poll, 1000);
+        }
+      })
+      .catch(function () { setTimeout(poll, 5000); });
+  }
+  setTimeout(poll, 1000);
+})();
