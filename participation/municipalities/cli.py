@@ -1,6 +1,8 @@
 """``flask municipalities …``: add member towns."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
@@ -25,7 +27,7 @@ def create(slug: str, name: str, logo: str | None):
     try:
         town = services.create_municipality(slug, name)
         if logo:
-            services.set_logo(town, logo)
+            services.set_logo(town, Path(logo).read_bytes())
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()

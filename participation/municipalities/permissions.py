@@ -10,3 +10,8 @@ def can_manage_projects(user, municipality) -> bool:
 
 def can_moderate(user, municipality) -> bool:
     return is_planner_for(user, municipality)
+
+
+def can_manage_town(user, municipality) -> bool:
+    """Name and logo: the town's planners and admins."""
+    return is_planner_for(user, municipality)

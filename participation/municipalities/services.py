@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from flask import current_app
@@ -35,14 +34,37 @@ def create_municipality(slug: str, name: str) -> Municipality:
     return town
 
 
-def set_logo(town: Municipality, source: str | Path) -> None:
-    """Copy an SVG or PNG logo into the upload folder and attach it."""
-    source = Path(source)
-    suffix = source.suffix.lower()
-    if suffix not in LOGO_TYPES:
-        raise ValueError("the logo must be an .svg or .png file")
+def logo_suffix(data: bytes) -> str | None:
+    """'.png' or '.svg' by content (not by file name), or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ".png"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if (head.startswith(b"<svg") or head.startswith(b"<?xml")) and b"<svg" in head:
+        return ".svg"
+    return None
+
+
+def set_logo(town: Municipality, data: bytes) -> None:
+    """Store an SVG or PNG logo in the upload folder (shared by all app servers)."""
+    suffix = logo_suffix(data)
+    if suffix is None:
+        raise ValueError("the logo must be an SVG or PNG file")
     folder = logo_folder()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{town.slug}{suffix}"
-    shutil.copyfile(source, target)
+    partial = target.with_suffix(target.suffix + ".part")
+    partial.write_bytes(data)
+    partial.replace(target)  # atomic: another server never serves half a file
+    for old in folder.glob(f"{town.slug}.*"):
+        if old != target and old.suffix in LOGO_TYPES:
+            old.unlink()
     town.logo_filename = target.name
+    current_app.logger.info("Logo of %s replaced", town.slug)
+
+
+def update_town(town: Municipality, name: str, logo: bytes | None, editor) -> Municipality:
+    town.name = name.strip()
+    if logo:
+        set_logo(town, logo)
+    current_app.logger.info("User %s updated the settings of %s", editor.id, town.slug)
+    return town

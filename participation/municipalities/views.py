@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, send_from_directory
-from flask_login import current_user
+from flask import Blueprint, abort, flash, redirect, render_template, send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from participation.extensions import db
 from participation.loaders import get_municipality
-from participation.municipalities.permissions import can_manage_projects
+from participation.municipalities import services
+from participation.municipalities.forms import TownSettingsForm
+from participation.municipalities.permissions import can_manage_projects, can_manage_town
 from participation.municipalities.services import LOGO_TYPES, logo_folder
 from participation.projects.models import Phase, Project
 from participation.web.maps import overview_map
@@ -42,3 +45,22 @@ def logo(slug: str):
     # An SVG logo must never run script, even when opened directly.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response
+
+
+@bp.route("/<slug>/einstellungen", methods=["GET", "POST"])
+@login_required
+def settings(slug: str):
+    town = get_municipality(slug)
+    if not can_manage_town(current_user, town):
+        abort(403)
+    form = TownSettingsForm(obj=town)
+    if form.validate_on_submit():
+        data = form.logo.data.read() if form.logo.data else None
+        if data and services.logo_suffix(data) is None:
+            form.logo.errors.append(_("The file is not an SVG or PNG image."))
+        else:
+            services.update_town(town, form.name.data, data, current_user)
+            db.session.commit()
+            flash(_("The settings have been saved."), "success")
+            return redirect(url_for("municipalities.show", slug=town.slug))
+    return render_template("municipalities/settings.html", town=town, form=form), 400 if form.errors else 200
