@@ -48,6 +48,10 @@ def from_env() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
         #: Empty means INSTANCE_PATH/uploads.
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", ""),
+        #: A running job whose heartbeat is older than this lost its worker.
+        "JOB_STALE_SECONDS": int(os.environ.get("JOB_STALE_SECONDS", "60")),
+        #: How often a worker looks for such jobs.
+        "JOB_REAP_SECONDS": float(os.environ.get("JOB_REAP_SECONDS", "15")),
         #: Trust this many proxies for X-Forwarded-For/-Proto (0 when not behind a proxy).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", "Zweckverband Beispiel"),
@@ -80,8 +84,6 @@ STATIC = {
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;20 per hour",
     "LOGIN_LIMIT_PER_ADDRESS": "20 per minute;100 per hour",
     "JOB_TIMEOUT_SECONDS": 3600,
-    #: A running job whose heartbeat is older than this lost its worker.
-    "JOB_STALE_SECONDS": 60,
 }
 
 

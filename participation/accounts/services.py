@@ -10,7 +10,7 @@ from participation.accounts.models import Role, User
 from participation.accounts.passwords import hash_password, needs_rehash, verify_password
 from participation.database.mixins import utcnow
 from participation.extensions import db
-from participation.web.mail import send_mail
+from participation.jobs.mail import queue_mail
 
 
 class AccountError(ValueError):
@@ -60,7 +60,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 def send_confirmation(user: User) -> None:
     link = url_for("accounts.confirm", token=tokens.make_token(user, tokens.CONFIRM), _external=True)
-    send_mail(
+    queue_mail(
         user.email,
         _("Please confirm your e-mail address"),
         render_template("mail/confirm.txt", user=user, link=link),
@@ -69,7 +69,7 @@ def send_confirmation(user: User) -> None:
 
 def send_already_registered(user: User) -> None:
     """Someone tried to register an existing address: tell its owner, not the visitor."""
-    send_mail(
+    queue_mail(
         user.email,
         _("You already have an account"),
         render_template("mail/already_registered.txt", user=user, login=url_for("accounts.login", _external=True),
@@ -87,7 +87,7 @@ def confirm_email(token: str) -> User | None:
 
 def send_reset(user: User) -> None:
     link = url_for("accounts.reset_password", token=tokens.make_token(user, tokens.RESET), _external=True)
-    send_mail(user.email, _("Reset your password"), render_template("mail/reset.txt", user=user, link=link))
+    queue_mail(user.email, _("Reset your password"), render_template("mail/reset.txt", user=user, link=link))
 
 
 def reset_password(token: str, password: str) -> User | None:

@@ -14,8 +14,6 @@ from participation.extensions import db
 from participation.jobs.models import Job, JobStatus
 from participation.jobs.registry import JOB_TYPES, JobFailed, load_job_types
 
-HEARTBEAT_SECONDS = 5
-
 
 class JobContext:
     """What a job function may do: report progress. Writes on its own connection,
@@ -35,8 +33,10 @@ def _write(job_id: int, **values) -> None:
 
 
 def _heartbeat(job_id: int, stop: threading.Event, app) -> None:
+    # Several beats within the stale limit, so one slow write does not look like a dead worker.
+    interval = max(0.5, min(5.0, app.config["JOB_STALE_SECONDS"] / 4))
     with app.app_context():
-        while not stop.wait(HEARTBEAT_SECONDS):
+        while not stop.wait(interval):
             _write(job_id, heartbeat_at=utcnow())
 
 

@@ -11,9 +11,6 @@ from participation.extensions import db
 from participation.jobs.models import Job
 from participation.jobs.runner import reap_stale_jobs, run_job
 
-REAP_EVERY_SECONDS = 15
-
-
 def perform(job_id: int) -> None:
     """Called by RQ inside ``flask worker``, which holds the app context."""
     try:
@@ -35,7 +32,7 @@ def _reaper(app, stop: threading.Event) -> None:
                 db.session.rollback()
             finally:
                 db.session.remove()
-            if stop.wait(REAP_EVERY_SECONDS):
+            if stop.wait(app.config["JOB_REAP_SECONDS"]):
                 return
 
 
