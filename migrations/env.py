@@ -85,10 +85,14 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     # SQLite alters tables by copying them; batch mode does that for us.
     conf_args.setdefault("render_as_batch", True)
-    # The R*Tree index tables are made by hand in the migrations, not by autogenerate.
+    # Spatial indexes (SQLite R*Tree tables, PostGIS GiST indexes) are made by hand
+    # in the migrations, not by autogenerate; PostGIS brings its own tables.
     conf_args.setdefault(
         "include_object",
-        lambda obj, name, type_, reflected, compare_to: not (type_ == "table" and "_rtree" in (name or "")),
+        lambda obj, name, type_, reflected, compare_to: not (
+            (type_ == "table" and ("_rtree" in (name or "") or name == "spatial_ref_sys"))
+            or (type_ == "index" and (name or "").endswith("_gist"))
+        ),
     )
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives

@@ -87,11 +87,13 @@ def _register_web(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from participation.accounts.cli import users
+    from participation.backup_cli import backup
     from participation.demo.cli import demo
     from participation.jobs.cli import jobs, worker
     from participation.municipalities.cli import municipalities
 
     app.cli.add_command(users)
+    app.cli.add_command(backup)
     app.cli.add_command(demo)
     app.cli.add_command(municipalities)
     app.cli.add_command(jobs)

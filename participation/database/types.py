@@ -54,3 +54,13 @@ class Geometry(TypeDecorator):
 
     def __repr__(self) -> str:
         return f"Geometry({self.geometry_type!r}, srid={self.srid})"
+
+
+def _register_reflection() -> None:
+    # So that Alembic and inspect() recognise PostGIS columns when they reflect a database.
+    from sqlalchemy.dialects.postgresql.base import ischema_names
+
+    ischema_names.setdefault("geometry", Geometry)
+
+
+_register_reflection()
