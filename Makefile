@@ -17,8 +17,15 @@ run: setup demo  ## set everything up and serve the demo on http://$(HOST):$(POR
 	BASEMAP_URL='$(DEMO_BASEMAP_URL)' BASEMAP_ATTRIBUTION='$(DEMO_BASEMAP_ATTRIBUTION)' \
 		$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The suite runs on SQLite, then again on PostgreSQL + PostGIS when TEST_DATABASE_URL
+# is set (.ci/run starts PostgreSQL and Redis on loopback with tools/test-services).
 test: setup browser  ## set everything up and run every test, browser tests included
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@echo "== test suite on SQLite =="
+	env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== test suite on PostgreSQL + PostGIS =="; \
+		$(BIN)/pytest $(PYTEST_ARGS); \
+	fi
 
 serve: setup  ## serve with gunicorn (production-like)
 	GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app

@@ -13,51 +13,56 @@ DEFAULT_INSTANCE = ROOT / "instance"
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 
 
+def _get(name: str, default: str) -> str:
+    """The variable's value; an empty value (as in a copied .env.example) counts as unset."""
+    return os.environ.get(name) or default
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if not value:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def from_env() -> dict:
     """Return the configuration mapping for `create_app` from `os.environ`."""
-    instance = Path(os.environ.get("INSTANCE_PATH", DEFAULT_INSTANCE))
-    redis_url = os.environ.get("REDIS_URL", "")
+    instance = Path(_get("INSTANCE_PATH", str(DEFAULT_INSTANCE)))
+    redis_url = _get("REDIS_URL", "")
     return {
-        "ENV_NAME": os.environ.get("APP_ENV", "development"),
-        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+        "ENV_NAME": _get("APP_ENV", "development"),
+        "SECRET_KEY": _get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": _get(
             "DATABASE_URL", f"sqlite:///{instance / 'participation.sqlite'}"
         ),
         "INSTANCE_PATH": str(instance),
-        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
-        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_SERVER": _get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(_get("MAIL_PORT", "25")),
         "MAIL_USE_STARTTLS": _bool("MAIL_USE_STARTTLS", False),
-        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
-        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
-        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "beteiligung@localhost"),
-        "BASEMAP_URL": os.environ.get("BASEMAP_URL", "/basemap/{z}/{x}/{y}.png"),
-        "BASEMAP_ATTRIBUTION": os.environ.get(
+        "MAIL_USERNAME": _get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": _get("MAIL_PASSWORD", ""),
+        "MAIL_SENDER": _get("MAIL_SENDER", "beteiligung@localhost"),
+        "BASEMAP_URL": _get("BASEMAP_URL", "/basemap/{z}/{x}/{y}.png"),
+        "BASEMAP_ATTRIBUTION": _get(
             "BASEMAP_ATTRIBUTION", "Offline-Hintergrund (kein Kartendienst konfiguriert)"
         ),
-        "TIME_ZONE": os.environ.get("TIME_ZONE", "Europe/Berlin"),
+        "TIME_ZONE": _get("TIME_ZONE", "Europe/Berlin"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         #: Optional; when set it stores rate limits, caches map data and queues jobs.
         "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
+        "RATELIMIT_STORAGE_URI": _get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
         #: Empty means INSTANCE_PATH/uploads.
-        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", ""),
+        "UPLOAD_FOLDER": _get("UPLOAD_FOLDER", ""),
         #: A running job whose heartbeat is older than this lost its worker.
-        "JOB_STALE_SECONDS": int(os.environ.get("JOB_STALE_SECONDS", "60")),
+        "JOB_STALE_SECONDS": int(_get("JOB_STALE_SECONDS", "60")),
         #: How often a worker looks for such jobs.
-        "JOB_REAP_SECONDS": float(os.environ.get("JOB_REAP_SECONDS", "15")),
+        "JOB_REAP_SECONDS": float(_get("JOB_REAP_SECONDS", "15")),
         #: Trust this many proxies for X-Forwarded-For/-Proto (0 when not behind a proxy).
-        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
-        "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", "Zweckverband Beispiel"),
-        "OPERATOR_ADDRESS": os.environ.get("OPERATOR_ADDRESS", "Musterstraße 1, 12345 Musterstadt"),
-        "OPERATOR_EMAIL": os.environ.get("OPERATOR_EMAIL", "beteiligung@localhost"),
-        "ACCESSIBILITY_CONTACT": os.environ.get("ACCESSIBILITY_CONTACT", "barrierefreiheit@localhost"),
+        "PROXY_COUNT": int(_get("PROXY_COUNT", "0")),
+        "OPERATOR_NAME": _get("OPERATOR_NAME", "Zweckverband Beispiel"),
+        "OPERATOR_ADDRESS": _get("OPERATOR_ADDRESS", "Musterstraße 1, 12345 Musterstadt"),
+        "OPERATOR_EMAIL": _get("OPERATOR_EMAIL", "beteiligung@localhost"),
+        "ACCESSIBILITY_CONTACT": _get("ACCESSIBILITY_CONTACT", "barrierefreiheit@localhost"),
     }
 
 
