@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
+from shapely.errors import ShapelyError
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform, unary_union
+from shapely.ops import unary_union
 
 from geo.errors import GeoInputError, N_
 
@@ -27,7 +29,9 @@ def _declared_crs(document: dict) -> CRS | None:
     try:
         name = member["properties"]["name"]
     except (TypeError, KeyError):
-        raise GeoInputError(N_("The file names a coordinate reference system in a form that is not understood.")) from None
+        name = None
+    if not isinstance(name, str):
+        raise GeoInputError(N_("The file names a coordinate reference system in a form that is not understood."))
     if name in _WGS84:
         return None
     match = _EPSG.search(str(name))
@@ -37,18 +41,43 @@ def _declared_crs(document: dict) -> CRS | None:
         raise GeoInputError(N_("The coordinate reference system {crs} is not known."), crs=name) from None
 
 
-def _geometries(document: dict) -> list[BaseGeometry]:
+def _geometries(document: object) -> list[BaseGeometry]:
+    if not isinstance(document, dict):
+        raise GeoInputError(N_("The file is not valid GeoJSON."))
     kind = document.get("type")
     if kind == "FeatureCollection":
         features = document.get("features") or []
+        if not isinstance(features, list):
+            raise GeoInputError(N_("The file is not valid GeoJSON."))
         return [g for f in features for g in _geometries(f)]
     if kind == "Feature":
         geometry = document.get("geometry")
         return _geometries(geometry) if geometry else []
     try:
         return [shape(document)]
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, ShapelyError):
         raise GeoInputError(N_("The file is not valid GeoJSON.")) from None
+
+
+def _finite(text: str) -> float:
+    # NaN, Infinity and 1e999 are not JSON numbers; shapely would warn and GEOS fail on them.
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(name)
+
+
+def _repaired(geometry: BaseGeometry) -> BaseGeometry:
+    """The polygonal part of `geometry`, made valid (a union of invalid parts fails in GEOS)."""
+    if geometry.is_valid:
+        return geometry
+    fixed = shapely.make_valid(geometry)
+    polygons = [g for g in getattr(fixed, "geoms", [fixed]) if isinstance(g, (Polygon, MultiPolygon))]
+    return unary_union(polygons) if polygons else Polygon()
 
 
 def parse_area(data: str | bytes) -> MultiPolygon:
@@ -65,8 +94,8 @@ def parse_area(data: str | bytes) -> MultiPolygon:
         For anything that is not a usable, non-empty polygon area.
     """
     try:
-        document = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+        document = json.loads(data, parse_float=_finite, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise GeoInputError(N_("The file is not valid GeoJSON.")) from None
     if not isinstance(document, dict):
         raise GeoInputError(N_("The file is not valid GeoJSON."))
@@ -76,16 +105,19 @@ def parse_area(data: str | bytes) -> MultiPolygon:
         raise GeoInputError(N_("The file contains no area."))
     if any(not isinstance(g, (Polygon, MultiPolygon)) for g in geometries):
         raise GeoInputError(N_("A project area must consist of polygons; the file contains other geometry types."))
-    area = shapely.force_2d(unary_union(geometries))
+    area = shapely.force_2d(unary_union([_repaired(g) for g in geometries]))
     if shapely.get_num_coordinates(area) > MAX_VERTICES:
         raise GeoInputError(N_("The area has more than {limit} vertices; please simplify it."), limit=MAX_VERTICES)
     if source_crs is not None:
         to_wgs84 = Transformer.from_crs(source_crs, "EPSG:4326", always_xy=True)
-        area = transform(to_wgs84.transform, area)
+        # shapely.ops.transform is deprecated (a warning, an error under pytest).
+        area = shapely.transform(area, to_wgs84.transform, interleaved=False)
     return _checked(area)
 
 
 def _checked(area: BaseGeometry) -> MultiPolygon:
+    if area.is_empty:  # a degenerate polygon repaired to nothing has no bounds to check
+        raise GeoInputError(N_("The area is empty."))
     minx, miny, maxx, maxy = area.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise GeoInputError(N_(

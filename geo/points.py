@@ -19,7 +19,7 @@ def parse_point(lon: object, lat: object) -> Point:
     """
     try:
         x, y = float(lon), float(lat)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise GeoInputError(N_("The position must be given as longitude and latitude.")) from None
     if isinstance(lon, bool) or isinstance(lat, bool) or not (math.isfinite(x) and math.isfinite(y)):
         raise GeoInputError(N_("The position must be given as longitude and latitude."))

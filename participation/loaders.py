@@ -10,7 +10,21 @@ from participation.municipalities.models import Municipality
 from participation.projects.models import Project
 
 
+#: Ids are 32-bit integers on PostgreSQL; a larger number in a URL names nothing
+#: and would make the database driver fail with an overflow instead of a 404.
+MAX_ID = 2**31 - 1
+
+
+def get_by_id(model, ident: int):
+    """The row of `model` with this primary key, or None (also for ids no row can have)."""
+    if not 1 <= ident <= MAX_ID:
+        return None
+    return db.session.get(model, ident)
+
+
 def get_municipality(slug: str) -> Municipality:
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses NUL in a text parameter
+        abort(404)
     town = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
     if town is None:
         abort(404)
@@ -18,14 +32,14 @@ def get_municipality(slug: str) -> Municipality:
 
 
 def get_project(town: Municipality, project_id: int) -> Project:
-    project = db.session.get(Project, project_id)
+    project = get_by_id(Project, project_id)
     if project is None or project.municipality_id != town.id:
         abort(404)
     return project
 
 
 def get_comment(town: Municipality, comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
+    comment = get_by_id(Comment, comment_id)
     if comment is None or comment.project.municipality_id != town.id:
         abort(404)
     return comment

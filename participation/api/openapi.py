@@ -28,6 +28,13 @@ def openapi_document() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
+            "/openapi.json": {
+                "get": {
+                    "summary": "This description",
+                    "responses": {"200": _json({"type": "object", "required": ["openapi", "info", "paths"]},
+                                               "The OpenAPI document")},
+                }
+            },
             "/projects": {
                 "get": {
                     "summary": "Published projects",

@@ -15,6 +15,7 @@ from participation.comments import queries, services
 from participation.comments.models import Comment
 from participation.comments.permissions import comment_refusal
 from participation.extensions import db
+from participation.loaders import get_by_id
 from participation.municipalities.models import Municipality
 from participation.projects.models import Phase, Project
 from participation.projects.permissions import can_view_project
@@ -30,7 +31,7 @@ def _bad_request(message: str, field: str | None = None):
 
 
 def _visible_project(project_id: int) -> Project:
-    project = db.session.get(Project, project_id)
+    project = get_by_id(Project, project_id)
     if project is None or not can_view_project(current_user, project):
         abort(404)
     return project
@@ -52,7 +53,9 @@ def projects():
     slug = request.args.get("municipality")
     if slug:
         query = query.join(Municipality).where(Municipality.slug == slug)
-    features = [project_feature(p) for p in db.session.scalars(query)]
+    # No slug contains NUL, and PostgreSQL refuses it in a text parameter.
+    rows = db.session.scalars(query) if "\x00" not in (slug or "") else []
+    features = [project_feature(p) for p in rows]
     return jsonify({"type": "FeatureCollection", "features": features})
 
 
@@ -70,7 +73,11 @@ def comments(project_id: int):
         return _bad_request(_(error.message).format(**error.params), "bbox")
     maximum = current_app.config["API_MAX_FEATURES"]
     raw = request.args.get("limit", str(maximum))
-    limit = int(raw) if raw.isdigit() else 0
+    try:
+        # isdigit() alone admits "²", which int() refuses.
+        limit = int(raw) if raw.isascii() and raw.isdigit() else 0
+    except ValueError:  # more digits than int() converts
+        limit = 0
     if not 1 <= limit <= maximum:
         return _bad_request(_("The limit must be a whole number from 1 to {maximum}.").format(maximum=maximum), "limit")
     items, matched = queries.pins_in_bbox(project, bbox, limit)
@@ -119,7 +126,7 @@ def create_comment(project_id: int):
 
 @bp.get("/comments/<int:comment_id>")
 def comment(comment_id: int):
-    item = db.session.get(Comment, comment_id)
+    item = get_by_id(Comment, comment_id)
     if item is None or item.is_removed or not can_view_project(current_user, item.project):
         abort(404)
     ids = [item.id]

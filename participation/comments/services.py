@@ -12,6 +12,7 @@ from geo.errors import GeoInputError
 from geo.points import parse_point, point_in_area
 from participation.comments.models import Comment, Report, Support
 from participation.extensions import db
+from participation.loaders import get_by_id
 from participation.projects.models import Project
 
 
@@ -46,7 +47,8 @@ def parse_comment(project: Project, text: object, category_id: object = None, lo
 
     parent = None
     if parent_id not in (None, ""):
-        parent = db.session.get(Comment, parent_id) if isinstance(parent_id, int) else None
+        valid_id = isinstance(parent_id, int) and not isinstance(parent_id, bool)
+        parent = get_by_id(Comment, parent_id) if valid_id else None
         if parent is None or parent.project_id != project.id or parent.is_removed:
             raise CommentInputError("parent_id", _("The comment you reply to does not exist."))
         if parent.parent_id is not None:

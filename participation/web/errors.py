@@ -36,8 +36,11 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         if code in (401,):
             code = 403
-        # An explicit description (abort(403, _("..."))) is already translated.
+        # An explicit description (abort(403, _("..."))) is already translated; Flask-Limiter's
+        # is the limit itself ("5 per 1 minute"), English and no help to the visitor.
         detail = error.description if error.description != type(error).description else None
+        if code == 429:
+            detail = None
         return render_error(code if code in _messages() else 500, detail)
 
     @app.errorhandler(Exception)

@@ -19,6 +19,8 @@ _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 def render_markdown(text: str | None) -> Markup:
     """Markdown to HTML, sanitised: no scripts, no styles, no images from elsewhere."""
     html = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    # Headings in content sit below the page's own h1 (before cleaning, which drops h1).
+    html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -26,8 +28,6 @@ def render_markdown(text: str | None) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    # Headings in content sit below the page's own h1.
-    clean = re.sub(r"<(/?)h([1])>", r"<\1h2>", clean)
     return Markup(clean)
 
 

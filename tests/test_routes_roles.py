@@ -1,0 +1,143 @@
+"""Who gets what: every page and action, for every role, as one table.
+
+Each cell is its own test. POSTs carry a valid CSRF token and a valid body,
+so a refusal can only come from the permission check.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from participation.accounts.models import Role
+from tests.conftest import INSIDE, csrf_token
+
+ROLES = ["anonymous", "resident", "planner", "other_planner", "gis", "admin"]
+#: 302 to the login page (Flask-Login's answer to anonymous visitors).
+LOGIN = "login"
+OK, FOUND, FORBIDDEN, MISSING, CREATED, UNAUTHORISED = 200, 302, 403, 404, 201, 401
+
+
+def row(*statuses):
+    assert len(statuses) == len(ROLES)
+    return dict(zip(ROLES, statuses))
+
+
+ALL_OK = row(OK, OK, OK, OK, OK, OK)
+PLANNERS_ONLY = row(LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK)
+PLANNERS_ACT = row(LOGIN, FORBIDDEN, FOUND, FORBIDDEN, FORBIDDEN, FOUND)
+DRAFT_VIEW = row(MISSING, MISSING, OK, MISSING, MISSING, OK)
+ANY_ACCOUNT_ACTS = row(LOGIN, FOUND, FOUND, FOUND, FOUND, FOUND)
+
+# (name, method, url, body kind, expected status per role)
+TABLE = [
+    ("start page", "GET", "/", None, ALL_OK),
+    ("imprint", "GET", "/impressum", None, ALL_OK),
+    ("privacy", "GET", "/datenschutz", None, ALL_OK),
+    ("accessibility", "GET", "/barrierefreiheit", None, ALL_OK),
+    ("healthz", "GET", "/healthz", None, ALL_OK),
+    ("register", "GET", "/konto/registrieren", None, ALL_OK),
+    ("login page", "GET", "/konto/anmelden", None, row(OK, FOUND, FOUND, FOUND, FOUND, FOUND)),
+    ("town page", "GET", "/{slug}/", None, ALL_OK),
+    ("unknown town", "GET", "/nirgendwo/", None, row(*[MISSING] * 6)),
+    ("town logo (none)", "GET", "/{slug}/logo", None, row(*[MISSING] * 6)),
+    ("project page", "GET", "/{slug}/projekte/{project}", None, ALL_OK),
+    ("draft page", "GET", "/{slug}/projekte/{draft}", None, DRAFT_VIEW),
+    ("project under other town", "GET", "/{other}/projekte/{project}", None, row(*[MISSING] * 6)),
+    ("new project form", "GET", "/{slug}/projekte/neu", None, PLANNERS_ONLY),
+    ("edit project form", "GET", "/{slug}/projekte/{project}/bearbeiten", None, PLANNERS_ONLY),
+    ("edit draft form", "GET", "/{slug}/projekte/{draft}/bearbeiten", None, PLANNERS_ONLY),
+    ("moderation", "GET", "/{slug}/moderation", None, PLANNERS_ONLY),
+    ("api projects", "GET", "/api/v1/projects", None, ALL_OK),
+    ("api project", "GET", "/api/v1/projects/{project}", None, ALL_OK),
+    ("api draft", "GET", "/api/v1/projects/{draft}", None, DRAFT_VIEW),
+    ("api pins", "GET", "/api/v1/projects/{project}/comments?bbox=13,53,14,54", None, ALL_OK),
+    ("api comment", "GET", "/api/v1/comments/{comment}", None, ALL_OK),
+    ("create project", "POST", "/{slug}/projekte/neu", "project", PLANNERS_ACT),
+    ("edit project", "POST", "/{slug}/projekte/{project}/bearbeiten", "project", PLANNERS_ACT),
+    ("comment", "POST", "/{slug}/projekte/{project}/kommentare", "comment", ANY_ACCOUNT_ACTS),
+    ("comment on draft", "POST", "/{slug}/projekte/{draft}/kommentare", "comment",
+     row(LOGIN, MISSING, FORBIDDEN, MISSING, MISSING, FORBIDDEN)),
+    ("comment on closed", "POST", "/{slug}/projekte/{closed}/kommentare", "comment",
+     row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    ("reply", "POST", "/{slug}/kommentare/{comment}/antworten", "reply", ANY_ACCOUNT_ACTS),
+    ("support", "POST", "/{slug}/kommentare/{comment}/unterstuetzen", "none", ANY_ACCOUNT_ACTS),
+    ("report", "POST", "/{slug}/kommentare/{comment}/melden", "report", ANY_ACCOUNT_ACTS),
+    ("remove", "POST", "/{slug}/kommentare/{comment}/entfernen", "none", PLANNERS_ACT),
+    ("keep", "POST", "/{slug}/kommentare/{comment}/behalten", "none", PLANNERS_ACT),
+    ("remove under other town", "POST", "/{other}/kommentare/{comment}/entfernen", "none",
+     row(LOGIN, MISSING, MISSING, MISSING, MISSING, MISSING)),
+    ("logout", "POST", "/konto/abmelden", "none", ANY_ACCOUNT_ACTS),
+    ("language", "POST", "/language", "language", row(*[FOUND] * 6)),
+    ("api comment create", "POST", "/api/v1/projects/{project}/comments", "api",
+     row(UNAUTHORISED, CREATED, CREATED, CREATED, CREATED, CREATED)),
+    ("api comment on draft", "POST", "/api/v1/projects/{draft}/comments", "api",
+     row(MISSING, MISSING, FORBIDDEN, MISSING, MISSING, FORBIDDEN)),
+]
+
+CELLS = [(entry, role) for entry in TABLE for role in ROLES]
+
+
+@pytest.fixture
+def world(create_town, create_project, create_user, create_comment):
+    town, other = create_town(slug="stadt"), create_town(slug="anderswo")
+    yesterday = date.today() - timedelta(days=1)
+    project = create_project(town=town)
+    ids = {
+        "slug": town.slug,
+        "other": other.slug,
+        "project": project.id,
+        "draft": create_project(town=town, phase="draft").id,
+        "closed": create_project(town=town, start=yesterday - timedelta(days=9), end=yesterday).id,
+        "comment": create_comment(project, create_user()).id,
+        "category": project.categories[0].id,
+    }
+    return town, other, ids
+
+
+def user_for(role, town, other, create_user):
+    if role == "anonymous":
+        return None
+    towns = {"planner": [town], "other_planner": [other], "gis": [town]}.get(role, [])
+    kind = {"other_planner": Role.PLANNER}.get(role, role)
+    return create_user(role=Role(kind), towns=towns)
+
+
+def body_for(kind: str, ids: dict) -> dict:
+    if kind == "project":
+        return {"title": "Plan", "phase": "information", "categories-0-name": "Traffic",
+                "area_geojson": '{"type": "Polygon", "coordinates": [[[13.25, 53.55], [13.26, 53.55], [13.26, 53.554], [13.25, 53.55]]]}'}
+    if kind == "comment":
+        return {"text": "Here", "category": ids["category"], "lon": INSIDE.x, "lat": INSIDE.y}
+    if kind == "api":
+        return {"text": "Here", "category_id": ids["category"], "location": {"type": "Point", "coordinates": [INSIDE.x, INSIDE.y]}}
+    return {"reply": {"text": "Agreed"}, "report": {"reason": "Rude"}, "language": {"lang": "en"}}.get(kind, {})
+
+
+@pytest.mark.parametrize(
+    "entry, role", CELLS, ids=[f"{entry[1]} {entry[0]} as {role}" for entry, role in CELLS]
+)
+def test_route_answers_role(client, world, create_user, login, entry, role):
+    name, method, template, kind, expected = entry
+    town, other, ids = world
+    user = user_for(role, town, other, create_user)
+    if user is not None:
+        login(user)
+    url = template.format(**ids)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        token = csrf_token(client, "/")
+        body = body_for(kind, ids)
+        if kind == "api":
+            response = client.post(url, json=body, headers={"X-CSRFToken": token})
+        else:
+            response = client.post(url, data={**body, "csrf_token": token})
+    want = expected[role]
+    location = response.headers.get("Location", "")
+    if want == LOGIN:
+        assert response.status_code == 302 and location.startswith("/konto/anmelden"), (response.status_code, location)
+    else:
+        assert response.status_code == want, response.get_data(as_text=True)[:300]
+        if want == FOUND:
+            assert not location.startswith("/konto/anmelden"), location
