@@ -76,10 +76,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_web(app: Flask) -> None:
     from participation.accounts import session
-    from participation.web import errors, i18n, security, templating
+    from participation.web import errors, i18n, input_guard, security, templating
 
     session.init_app(app)
     security.init_app(app)
+    input_guard.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

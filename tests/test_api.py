@@ -120,7 +120,7 @@ def test_pins_as_geojson_and_removed_ones_hidden(app, client, create_project, cr
 
 @pytest.mark.parametrize("query", [
     "", "?bbox=", "?bbox=1,2,3", "?bbox=a,b,c,d", "?bbox=nan,53,14,54", "?bbox=13,53,inf,54",
-    "?bbox=13,53,14,100", "?bbox=14,53,13,54", "?bbox=13,53,14,54,1", "?bbox=%00,1,2,3",
+    "?bbox=13,53,14,100", "?bbox=14,53,13,54", "?bbox=13,53,14,54,1",
 ])
 def test_malformed_bbox_is_400_json(client, create_project, query):
     response = client.get(comments_url(create_project()) + query, headers=EN)

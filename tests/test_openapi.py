@@ -118,7 +118,7 @@ def get_requests(path: str, world: dict) -> list[str]:
     if path == "/openapi.json":
         return [path]
     if path == "/projects":
-        return ["/projects", f"/projects?municipality={project.municipality.slug}", "/projects?municipality=x%00y"]
+        return ["/projects", f"/projects?municipality={project.municipality.slug}"]
     if path == "/projects/{project_id}":
         return [f"/projects/{i}" for i in (project.id, world["closed"].id, world["draft"].id, 0, 999_999, 10**20)]
     if path == "/projects/{project_id}/comments":

@@ -212,4 +212,4 @@ def test_nul_characters_are_dropped_not_a_server_error(app, client, town, planne
 def test_nul_in_a_town_slug_is_404(client, town, create_project):
     project = create_project(town=town)
     assert client.get(f"/{town.slug}%00/projekte/{project.id}").status_code == 404
-    assert client.get(f"/api/v1/projects?municipality={town.slug}%00").get_json()["features"] == []
+    assert client.get(f"/api/v1/projects?municipality={town.slug}%00").status_code == 400

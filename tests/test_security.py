@@ -245,3 +245,19 @@ def test_user_content_is_escaped_in_pages(app, client, create_project, create_us
         assert "<img src=x" not in html and 'alert("xss")' not in scripts_in(html), url
         assert "Title &lt;script&gt;" in html, url
     assert "Comment &lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in html
+
+
+def test_nul_characters_in_input_never_reach_the_database(app, client, create_user):
+    from sqlalchemy import select
+
+    from participation.accounts.models import User
+    from participation.extensions import db
+
+    assert client.get("/api/v1/projects?municipality=a%00b").status_code == 400
+    assert client.get("/a%00b/").status_code == 404
+    token = csrf_token(client, "/konto/registrieren")
+    client.post("/konto/registrieren", data={
+        "csrf_token": token, "email": "nul@example.org", "pseudonym": "Nul\x00 Person",
+        "password": "long enough password", "password_repeat": "long enough password", "accept_privacy": "y"})
+    with app.app_context():
+        assert db.session.scalar(select(User.pseudonym).where(User.email == "nul@example.org")) == "Nul Person"

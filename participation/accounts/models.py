@@ -4,10 +4,11 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, Enum, String
+from sqlalchemy import Enum, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database.mixins import TimestampMixin
+from participation.database.types import UTCDateTime
 from participation.extensions import db
 from participation.municipalities.models import memberships
 
@@ -31,7 +32,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         default=Role.RESIDENT,
     )
-    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Blocked accounts cannot log in.
     is_blocked: Mapped[bool] = mapped_column(default=False)
 

@@ -1,21 +1,11 @@
 """GeoJSON representations of projects and comments (EPSG:4326)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import url_for
 from shapely.geometry import mapping
 
 from participation.comments.models import Comment
 from participation.projects.models import Project
-
-
-def _utc_iso(moment: datetime) -> str:
-    # Times are stored in UTC, but SQLite hands them back without a zone;
-    # RFC 3339 (OpenAPI "date-time") requires one.
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat()
 
 
 def project_feature(project: Project) -> dict:
@@ -49,7 +39,7 @@ def comment_feature(comment: Comment, supports: int = 0, replies: int = 0) -> di
             "author": comment.author.pseudonym if comment.author else None,
             "category": {"id": category.id, "name": category.name, "color": category.color} if category else None,
             "parent_id": comment.parent_id,
-            "created_at": _utc_iso(comment.created_at),
+            "created_at": comment.created_at.isoformat(),
             "supports": supports,
             "replies": replies,
             "url": url_for(

@@ -53,9 +53,7 @@ def projects():
     slug = request.args.get("municipality")
     if slug:
         query = query.join(Municipality).where(Municipality.slug == slug)
-    # No slug contains NUL, and PostgreSQL refuses it in a text parameter.
-    rows = db.session.scalars(query) if "\x00" not in (slug or "") else []
-    features = [project_feature(p) for p in rows]
+    features = [project_feature(p) for p in db.session.scalars(query)]
     return jsonify({"type": "FeatureCollection", "features": features})
 
 

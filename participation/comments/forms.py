@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from participation.projects.forms import drop_nul
 
 
 class CommentForm(FlaskForm):
@@ -34,7 +33,7 @@ class ReplyForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    reason = TextAreaField(_l("Why should the moderators look at this comment?"), filters=[drop_nul], validators=[Optional(), Length(max=500)])
+    reason = TextAreaField(_l("Why should the moderators look at this comment?"), validators=[Optional(), Length(max=500)])
 
 
 class ActionForm(FlaskForm):

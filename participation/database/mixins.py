@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import DateTime, Float
+from sqlalchemy import Float
 from sqlalchemy.orm import Mapped, mapped_column
+
+from participation.database.types import UTCDateTime
 
 
 def utcnow() -> datetime:
@@ -14,9 +16,9 @@ def utcnow() -> datetime:
 
 class TimestampMixin:
     #: Always stored in UTC; shown in the municipality's time zone.
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime(), default=utcnow, onupdate=utcnow
     )
 
 

@@ -6,9 +6,11 @@ column, exchanged as hex EWKB, which PostGIS parses and prints natively.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import shapely
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy.types import LargeBinary, TypeDecorator, UserDefinedType
+from sqlalchemy.types import DateTime, LargeBinary, TypeDecorator, UserDefinedType
 
 SRID = 4326
 
@@ -64,3 +66,26 @@ def _register_reflection() -> None:
 
 
 _register_reflection()
+
+
+class UTCDateTime(TypeDecorator):
+    """A time zone-aware datetime, always UTC in Python.
+
+    SQLite keeps no offset, so values come back naive; they are stored as UTC
+    and marked as such on the way out, the same as PostgreSQL's timestamptz.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: use participation.database.mixins.utcnow()")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value

@@ -9,10 +9,6 @@ from wtforms.widgets import ColorInput
 
 from participation.projects.models import Phase
 
-def drop_nul(value):
-    """Remove NUL characters: never meant, and PostgreSQL refuses them in text."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
 
 #: Categories offered on the form; empty rows are ignored.
 CATEGORY_ROWS = 6
@@ -32,7 +28,7 @@ class CategoryForm(FlaskForm):
     class Meta:
         csrf = False  # part of the project form, which carries the token
 
-    name = StringField(_l("Category"), filters=[drop_nul], validators=[Optional(), Length(max=80)])
+    name = StringField(_l("Category"), validators=[Optional(), Length(max=80)])
     color = StringField(
         _l("Colour"),
         widget=ColorInput(),
@@ -42,12 +38,11 @@ class CategoryForm(FlaskForm):
 
 
 class ProjectForm(FlaskForm):
-    title = StringField(_l("Title"), filters=[drop_nul], validators=[DataRequired(), Length(max=200)])
-    summary = TextAreaField(_l("Summary"), filters=[drop_nul], validators=[Optional(), Length(max=500)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=500)])
     description = TextAreaField(
         _l("Description"),
         description=_l("Markdown: **bold**, *italic*, lists, links."),
-        filters=[drop_nul],
         validators=[Optional(), Length(max=50_000)],
     )
     phase = SelectField(_l("Phase"), choices=phase_choices, default=Phase.DRAFT.value)

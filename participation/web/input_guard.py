@@ -1,0 +1,29 @@
+"""NUL characters in input: no legitimate input contains them, and PostgreSQL
+cannot store them in text. Form values lose them (a pasted text is kept, as
+meant); a query string or path with one is refused before any view runs."""
+from __future__ import annotations
+
+from flask import Flask, Request, abort, request
+from werkzeug.datastructures import ImmutableMultiDict
+
+
+class CleanRequest(Request):
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form and any("\x00" in value for value in form.values()):
+            self.__dict__["form"] = ImmutableMultiDict(
+                (key, value.replace("\x00", "")) for key, value in form.items(multi=True)
+            )
+
+
+def _refuse_nul() -> None:
+    if "\x00" in request.path:
+        abort(404)
+    if any("\x00" in value for value in request.args.values()):
+        abort(400)
+
+
+def init_app(app: Flask) -> None:
+    app.request_class = CleanRequest
+    app.before_request(_refuse_nul)
