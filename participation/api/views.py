@@ -1,7 +1,9 @@
 """The JSON API under /api/v1/, described by /api/v1/openapi.json."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+import hashlib
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +13,9 @@ from geo.bbox import parse_bbox
 from geo.errors import GeoInputError
 from participation.api.openapi import openapi_document
 from participation.api.serializers import comment_feature, project_feature
+from participation.cache import cached_json
 from participation.comments import queries, services
+from participation.comments.services import comments_scope
 from participation.comments.models import Comment
 from participation.comments.permissions import comment_refusal
 from participation.extensions import db
@@ -78,15 +82,26 @@ def comments(project_id: int):
         limit = 0
     if not 1 <= limit <= maximum:
         return _bad_request(_("The limit must be a whole number from 1 to {maximum}.").format(maximum=maximum), "limit")
-    items, matched = queries.pins_in_bbox(project, bbox, limit)
-    ids = [c.id for c in items]
-    supports, replies = queries.support_counts(ids), queries.reply_counts(ids)
-    return jsonify({
-        "type": "FeatureCollection",
-        "numberMatched": matched,
-        "numberReturned": len(items),
-        "features": [comment_feature(c, supports.get(c.id, 0), replies.get(c.id, 0)) for c in items],
-    })
+
+    def build() -> dict:
+        items, matched = queries.pins_in_bbox(project, bbox, limit)
+        ids = [c.id for c in items]
+        supports, replies = queries.support_counts(ids), queries.reply_counts(ids)
+        return {
+            "type": "FeatureCollection",
+            "numberMatched": matched,
+            "numberReturned": len(items),
+            "features": [comment_feature(c, supports.get(c.id, 0), replies.get(c.id, 0)) for c in items],
+        }
+
+    key = f"comments:{bbox.west},{bbox.south},{bbox.east},{bbox.north}:{limit}"
+    return _json_with_etag(cached_json(comments_scope(project.id), key, build))
+
+
+def _json_with_etag(body: bytes) -> Response:
+    response = Response(body, mimetype="application/json")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    return response.make_conditional(request)
 
 
 @bp.post("/projects/<int:project_id>/comments")

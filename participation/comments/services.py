@@ -10,10 +10,16 @@ from sqlalchemy.exc import IntegrityError
 
 from geo.errors import GeoInputError
 from geo.points import parse_point, point_in_area
+from participation.cache import invalidate
 from participation.comments.models import Comment, Report, Support
 from participation.extensions import db
 from participation.loaders import get_by_id
 from participation.projects.models import Project
+
+
+def comments_scope(project_id: int) -> str:
+    """The map-cache scope of a project's comments (see participation.cache)."""
+    return f"project:{project_id}:comments"
 
 
 class CommentInputError(ValueError):
@@ -89,6 +95,7 @@ def create_comment(project: Project, author, draft: CommentDraft) -> Comment:
     comment.set_location(draft.location)
     db.session.add(comment)
     db.session.flush()
+    invalidate(comments_scope(project.id))
     current_app.logger.info("User %s commented %s on project %s", author.id, comment.id, project.id)
     return comment
 
@@ -100,6 +107,7 @@ def support(comment: Comment, user) -> bool:
             db.session.add(Support(comment_id=comment.id, user_id=user.id))
     except IntegrityError:
         return False
+    invalidate(comments_scope(comment.project_id))
     return True
 
 
@@ -117,6 +125,7 @@ def report(comment: Comment, user, reason: str) -> bool:
 def remove(comment: Comment, moderator) -> None:
     """Hide a comment for good; its reports count as handled."""
     comment.is_removed = True
+    invalidate(comments_scope(comment.project_id))
     for item in db.session.query(Report).filter_by(comment_id=comment.id, is_resolved=False):
         item.is_resolved = True
     current_app.logger.info("Moderator %s removed comment %s", moderator.id, comment.id)

@@ -1,0 +1,79 @@
+"""A cache for map data in Redis, invalidated when the data change.
+
+Each cached thing belongs to a *scope* (e.g. ``project:12``) with a version
+number in Redis; changing the data bumps the version, so every key of the old
+version is never read again (and expires). Without Redis, or while it is
+down, nothing is cached and the data are computed every time.
+"""
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from flask import current_app
+from redis.exceptions import RedisError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from participation.backends import redis_client
+from participation.extensions import db
+
+#: Short, so that a missed invalidation (Redis down at that moment) heals soon.
+TTL_SECONDS = 300
+_PENDING = "mapcache_invalidate"
+
+
+def _version_key(scope: str) -> str:
+    return f"mapcache:{scope}:version"
+
+
+def cached_json(scope: str, key: str, build: Callable[[], object]) -> bytes:
+    """The JSON bytes for `key` in `scope`, built by `build()` when not cached."""
+    client = redis_client()
+    if client is not None:
+        try:
+            version = int(client.get(_version_key(scope)) or 0)
+            full_key = f"mapcache:{scope}:{version}:{key}"
+            hit = client.get(full_key)
+            if hit is not None:
+                return hit
+        except RedisError:
+            client = None
+    data = json.dumps(build(), separators=(",", ":"), ensure_ascii=False).encode()
+    if client is not None:
+        try:
+            client.set(full_key, data, ex=TTL_SECONDS)
+        except RedisError:
+            pass
+    return data
+
+
+def invalidate(scope: str) -> None:
+    """Forget everything cached for `scope` once the current transaction commits.
+
+    Not before: a request reading between the change and the commit would
+    otherwise cache the old data under the new version.
+    """
+    db.session.info.setdefault(_PENDING, set()).add(scope)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    for scope in session.info.pop(_PENDING, ()):
+        _bump(scope)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _bump(scope: str) -> None:
+    client = redis_client()
+    if client is None:
+        return
+    try:
+        client.incr(_version_key(scope))
+    except RedisError:
+        # Entries expire after TTL_SECONDS; until then a stale answer is possible.
+        current_app.logger.warning("Redis unreachable: map cache for %s not invalidated", scope)
