@@ -2,7 +2,9 @@
 (function () {
   "use strict";
   var root = document.querySelector("[data-job]");
-  if (!root) { return; }
+  // A job that had already ended when the page was made has nothing to follow; polling it
+  // would see "failed" and reload the page every second.
+  if (!root || root.dataset.done === "true") { return; }
   var labels = JSON.parse(root.dataset.labels);
   var bar = root.querySelector("[data-job-progress]");
   function poll() {

@@ -1,0 +1,248 @@
+"""Real headless Chromium against the app on a loopback port.
+
+One browser per session, a fresh context (cookies, storage) per test. Every
+page a test opens is watched for console errors, uncaught exceptions, CSP
+violations and requests to any host but the test server; `audit(page)` adds
+an axe-core run (WCAG 2.1 A/AA) for the page currently shown.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    # This hook sees the whole session's items; mark only the ones in this folder.
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is absent: apt-get install -y chromium"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Remember whether the test body failed, so teardown does not report it twice.
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The session's app served by werkzeug in a daemon thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        # Playwright refuses --user-data-dir with launch(); it gives every
+        # launch a fresh temporary profile directory of its own instead.
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
+
+
+# Pushed into window.__csp by every document: the console message is the
+# first signal, this one also catches violations reported without a log line.
+CSP_LISTENER = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+@dataclass
+class Watch:
+    """What went wrong on the pages of one browser context."""
+    host: str
+    errors: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    #: Console errors a test expects (e.g. the 404 status of a 404 page), matched against "console: text @ url".
+    allowed: list[re.Pattern] = field(default_factory=list)
+
+    def console(self, msg):
+        text = msg.text
+        line = f"console: {text} @ {msg.location.get('url')}"
+        if "Content Security Policy" in text:
+            self.csp.append(text)
+        elif msg.type == "error" and not any(p.search(line) for p in self.allowed):
+            self.errors.append(line)
+
+    def allow_status(self, code: int, path: str):
+        """Expect the browser's console error for a document at `path` answered with `code`."""
+        self.allowed.append(re.compile(rf"status of {code} \(.* @ http://{re.escape(self.host + path)}$"))
+
+    def request(self, request):
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob", "about"):
+            return
+        if parts.netloc != self.host:
+            self.foreign.append(request.url)
+
+    def check(self, page=None):
+        csp_dom = []
+        if page is not None and not page.is_closed() and page.url.startswith(f"http://{self.host}/"):
+            csp_dom = page.evaluate("() => window.__csp || []")
+        problems = (
+            [f"console or page error: {e}" for e in self.errors]
+            + [f"CSP violation: {c}" for c in self.csp + csp_dom]
+            + [f"request to another host: {u}" for u in self.foreign]
+        )
+        assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def context(browser, live_server, request):
+    """A fresh browser context; its pages are watched, and checked at the end of the test.
+
+    Parametrize it indirectly with a dict to change new_context options (viewport …).
+    """
+    options = {"viewport": {"width": 1280, "height": 900}, "locale": "de-DE", **getattr(request, "param", {})}
+    ctx = browser.new_context(base_url=live_server, **options)
+    ctx.set_default_timeout(10_000)
+    watch = Watch(host=urlsplit(live_server).netloc)
+    ctx.add_init_script(CSP_LISTENER)
+    ctx.on("request", watch.request)
+    # Recorded above as a failure; never let such a request leave the machine.
+    # A regex (not a Python callable) is matched inside the driver: only foreign requests are intercepted.
+    ctx.route(re.compile("^(?!" + re.escape(live_server + "/") + ")"), lambda route: route.abort())
+
+    def attach(page):
+        page.on("console", watch.console)
+        page.on("pageerror", lambda exc: watch.errors.append(f"pageerror: {exc}"))
+
+    ctx.on("page", attach)
+    ctx.watch = watch
+    yield ctx
+    try:
+        # Whatever happened after the last audit() (late errors, requests) still counts.
+        if not getattr(request.node, "call_failed", True):
+            for p in [p for p in ctx.pages if not p.is_closed()] or [None]:
+                watch.check(p)
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def watch(context):
+    return context.watch
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the current page.
+
+    The source goes in through page.evaluate (DevTools Runtime.evaluate), which
+    the page's CSP does not govern, so the CSP stays enforced for the checks.
+    """
+    result = page.evaluate(
+        _axe_source()
+        + ";\naxe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']})"
+        % json.dumps(WCAG_TAGS)
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "targets": [n["target"] for n in v["nodes"]][:10],
+         "summary": [n.get("failureSummary", "")[:300] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+    ]
+
+
+def audit(page, watch: Watch):
+    """Assert the current page is clean: axe, console, CSP and hosts."""
+    violations = run_axe(page)
+    assert violations == [], f"axe violations on {page.url}:\n" + json.dumps(violations, indent=2, ensure_ascii=False)
+    watch.check(page)
+
+
+def latest_mail(app, to: str) -> str:
+    """The body of the newest .eml written for `to`."""
+    folder = Path(app.instance_path) / "mail"
+    for path in sorted(folder.glob("*.eml"), reverse=True):
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] == to:
+            return message.get_content()
+    raise AssertionError(f"no mail to {to} in {folder}")
+
+
+def project_path(project) -> str:
+    return f"/{project.municipality.slug}/projekte/{project.id}"
+
+
+def wait_for_map(page):
+    """Wait until the project map has loaded its comments from the API."""
+    page.wait_for_function(
+        "() => { const s = document.querySelector('[data-map-status]');"
+        " return s && /\\d/.test(s.textContent); }"
+    )
+
+
+def log_in(page, user, password):
+    """Log in through the form, as a user would."""
+    page.goto("/konto/anmelden")
+    page.fill("#email", user.email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert "/konto/anmelden" not in page.url, f"login as {user.email} failed"
+
+
+def map_point(page, lon: float, lat: float) -> dict:
+    """Where (lon, lat) lies inside the map container, in CSS pixels."""
+    return page.evaluate(
+        """([lon, lat]) => {
+          const el = document.querySelector('[data-project-map] [data-map-name]');
+          const p = window[el.dataset.mapName].latLngToContainerPoint([lat, lon]);
+          return {x: p.x, y: p.y};
+        }""",
+        [lon, lat],
+    )
+
+
+def tab_to(page, selector: str, limit: int = 80):
+    """Press Tab until the focused element matches `selector`, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached with {limit} Tab presses")

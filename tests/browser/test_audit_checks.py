@@ -1,0 +1,53 @@
+"""The page checks themselves can fail: each one notices the problem it is for."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import run_axe
+
+pytestmark = pytest.mark.browser
+
+
+def _fails(watch, page) -> str:
+    with pytest.raises(AssertionError) as failure:
+        watch.check(page)
+    # Start clean again, so the end-of-test check does not fail this test.
+    watch.errors.clear(), watch.csp.clear(), watch.foreign.clear()
+    page.evaluate("() => { window.__csp = []; }")
+    return str(failure.value)
+
+
+def test_axe_reports_an_image_without_text(page, watch):
+    page.goto("/")
+    assert run_axe(page) == []
+    page.evaluate("() => { const i = document.createElement('img'); i.src = 'data:,'; document.querySelector('main').append(i); }")
+    assert "image-alt" in [v["id"] for v in run_axe(page)]
+
+
+def test_console_errors_and_uncaught_exceptions_are_caught(page, watch):
+    page.goto("/")
+    watch.check(page)
+    page.evaluate("() => console.error('broken on purpose')")
+    assert "broken on purpose" in _fails(watch, page)
+    page.evaluate("() => { setTimeout(() => { throw new Error('thrown on purpose'); }); }")
+    page.wait_for_function("() => new Promise(r => setTimeout(() => r(true), 50))")
+    assert "thrown on purpose" in _fails(watch, page)
+
+
+def test_inline_script_without_nonce_is_a_csp_violation(page, watch):
+    page.goto("/")
+    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.body.append(s); }")
+    page.wait_for_function("() => window.__csp.length > 0")
+    assert page.evaluate("() => window.__ran") is None
+    assert "CSP violation: " in _fails(watch, page)
+
+
+def test_requests_to_other_hosts_are_reported_and_blocked(context, page, watch):
+    page.goto("/")
+    # A second tab: the failed navigation must not disturb the page that is checked.
+    other = context.new_page()
+    with pytest.raises(Exception):  # aborted by the context's route, never sent
+        other.goto("http://192.0.2.1/tile.png")
+    other.close()
+    assert watch.foreign == ["http://192.0.2.1/tile.png"]
+    assert "request to another host: http://192.0.2.1/tile.png" in _fails(watch, page)

@@ -1,0 +1,95 @@
+"""Every page in a real browser: axe WCAG 2.1 A/AA, no console errors, no CSP
+violations, no request to another host — in German and, for the main pages, English."""
+from __future__ import annotations
+
+import pytest
+
+from participation.comments.models import Report
+from participation.extensions import db
+from tests.browser.conftest import audit, log_in, project_path, wait_for_map
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def site(app, create_town, create_project, create_user, create_comment):
+    """A town with a project in participation, comments with a pin, a reply and a report."""
+    town = create_town(slug="neubrandenburg", name="Neubrandenburg")
+    project = create_project(town=town)
+    resident, other = create_user(), create_user()
+    planner = create_user(role="planner", towns=[town])
+    pinned = create_comment(project, resident, text="Mehr Bäume am Markt")
+    create_comment(project, other, text="Ja, bitte", parent=pinned)
+    create_comment(project, other, text="Ohne Ort", location=None)
+    with app.app_context():
+        db.session.add(Report(comment_id=pinned.id, user_id=other.id, reason="Bitte prüfen"))
+        db.session.commit()
+    return {"town": town, "project": project, "resident": resident, "planner": planner}
+
+
+def _path(name: str, site) -> str:
+    slug, project = site["town"].slug, site["project"]
+    return {
+        "start": "/",
+        "town": f"/{slug}/",
+        "project": project_path(project),
+        "login": "/konto/anmelden",
+        "register": "/konto/registrieren",
+        "forgot": "/konto/passwort-vergessen",
+        "imprint": "/impressum",
+        "privacy": "/datenschutz",
+        "accessibility": "/barrierefreiheit",
+        "project-new": f"/{slug}/projekte/neu",
+        "project-edit": f"{project_path(project)}/bearbeiten",
+        "moderation": f"/{slug}/moderation",
+        "town-settings": f"/{slug}/einstellungen",
+    }[name]
+
+
+PAGES = [
+    ("start", None), ("town", None), ("project", None), ("project", "resident"), ("project", "planner"),
+    ("login", None), ("register", None), ("forgot", None),
+    ("imprint", None), ("privacy", None), ("accessibility", None),
+    ("project-new", "planner"), ("project-edit", "planner"), ("moderation", "planner"), ("town-settings", "planner"),
+]
+
+
+@pytest.mark.parametrize(("name", "who"), PAGES, ids=[f"{n}-{w or 'anonymous'}" for n, w in PAGES])
+def test_page_in_german_is_clean(page, watch, site, name, who):
+    if who:
+        log_in(page, site[who], PASSWORD)
+    response = page.goto(_path(name, site))
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.locator("h1").count() == 1
+    if name == "project":
+        wait_for_map(page)
+        assert page.get_by_text("Mehr Bäume am Markt").is_visible()
+    if name == "moderation":
+        assert page.get_by_text("Bitte prüfen").is_visible()
+    audit(page, watch)
+
+
+def test_not_found_page_is_clean(page, watch):
+    # The browser logs the document's own 404 status as a console error; that one is expected.
+    watch.allow_status(404, "/gibt-es-nicht/projekte/999999")
+    response = page.goto("/gibt-es-nicht/projekte/999999")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Seite nicht gefunden"
+    audit(page, watch)
+
+
+def test_english_via_the_language_switcher(page, watch, site):
+    page.goto("/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="Log in").first.is_visible()
+    audit(page, watch)
+
+    page.goto(project_path(site["project"]))
+    assert page.locator("html").get_attribute("lang") == "en"
+    wait_for_map(page)
+    assert page.get_by_role("heading", name="Write a comment").is_visible()
+    audit(page, watch)
