@@ -50,7 +50,7 @@ $(STAMPS)/assets: package.json package-lock.json
 assets: $(STAMPS)/assets
 
 translations: $(STAMPS)/python
-	$(BIN)/pybabel compile --use-fuzzy -d participation/translations -f -q
+	$(BIN)/pybabel compile -d participation/translations --statistics
 
 extract-messages: $(STAMPS)/python  ## refresh the catalog after changing strings
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o participation/translations/messages.pot .

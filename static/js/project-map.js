@@ -62,7 +62,7 @@
         cluster.addLayers(fresh);
         status.textContent = data.numberMatched > data.numberReturned
           ? msg("Truncated").replace("{shown}", data.numberReturned).replace("{total}", data.numberMatched)
-          : msg("Loaded").replace("{n}", data.numberMatched);
+          : msg(data.numberMatched === 1 ? "LoadedOne" : "Loaded").replace("{n}", data.numberMatched);
       })
       .catch(function (err) { if (err.name !== "AbortError") { status.textContent = msg("Error"); } });
   }
