@@ -62,6 +62,24 @@ def empty_database() -> None:
     db.session.commit()
 
 
+_extra_apps: list = []
+
+
+def extra_app(config: dict):
+    """A second app (other settings, same database); its pool is closed after the test."""
+    made = create_app(config)
+    _extra_apps.append(made)
+    return made
+
+
+@pytest.fixture(autouse=True)
+def _dispose_extra_apps():
+    yield
+    while _extra_apps:
+        with _extra_apps.pop().app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _clean(app):
     """Give every test an empty database and fresh rate limits."""

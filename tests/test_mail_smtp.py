@@ -11,10 +11,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from participation import create_app
 from participation.accounts.models import User
 from participation.extensions import db
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, extra_app
 
 
 class Inbox:
@@ -44,7 +43,7 @@ def smtp_server():
 @pytest.fixture
 def smtp_app(app, smtp_server):
     controller, _ = smtp_server
-    return create_app({
+    return extra_app({
         "TESTING": True,
         "INSTANCE_PATH": app.instance_path,
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],

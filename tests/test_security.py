@@ -6,14 +6,13 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from participation import create_app
 from participation.accounts.models import Role, User
 from participation.comments.models import Comment, Support
 from participation.config import DEV_SECRET_KEY
 from participation.extensions import db
 from participation.projects.models import Project
 from participation.web.templating import render_markdown
-from tests.conftest import INSIDE, PASSWORD, csrf_token
+from tests.conftest import INSIDE, PASSWORD, csrf_token, extra_app
 from tests.test_i18n import current_translations, german  # noqa: F401  (fixture)
 
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
@@ -27,7 +26,7 @@ def directives(response) -> dict[str, list[str]]:
 
 
 def throwaway_app(app, **config):
-    return create_app({
+    return extra_app({
         "INSTANCE_PATH": app.instance_path,
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": "another-test-secret",

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from participation import create_app
 from participation.comments import services
 from participation.comments.models import Comment
 from participation.extensions import db
-from tests.conftest import INSIDE
+from tests.conftest import INSIDE, extra_app
 
 
 @pytest.fixture
 def cached_app(app, redis_url):
     """A second app on the same database, with Redis."""
-    return create_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "INSTANCE_PATH", "SECRET_KEY")},
+    return extra_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "INSTANCE_PATH", "SECRET_KEY")},
                        "TESTING": True, "REDIS_URL": redis_url})
 
 
