@@ -61,7 +61,10 @@ def resend_confirmation():
         if user is not None and not user.is_confirmed:
             services.send_confirmation(user)
         return render_template("accounts/check_mail.html", email=form.email.data)
-    return render_template("accounts/resend.html", form=form)
+    return render_template(
+        "accounts/email_form.html", form=form, heading=_("Confirm your e-mail address"),
+        intro=_("Enter your address and we will send you a new confirmation link."),
+    )
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
@@ -107,7 +110,10 @@ def forgot_password():
         if user is not None and not user.is_blocked:
             services.send_reset(user)
         return render_template("accounts/check_mail.html", email=form.email.data, reset=True)
-    return render_template("accounts/forgot.html", form=form)
+    return render_template(
+        "accounts/email_form.html", form=form, heading=_("Forgot your password?"),
+        intro=_("Enter your address and we will send you a link to set a new password."),
+    )
 
 
 @bp.route("/passwort-neu/<token>", methods=["GET", "POST"])

@@ -34,7 +34,3 @@ class ReplyForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     reason = TextAreaField(_l("Why should the moderators look at this comment?"), validators=[Optional(), Length(max=500)])
-
-
-class ActionForm(FlaskForm):
-    """A form with nothing but the CSRF token, for buttons that change state."""

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participation.comments import queries, services
-from participation.comments.forms import ActionForm, CommentForm, ReplyForm, ReportForm
+from participation.comments.forms import CommentForm, ReplyForm, ReportForm
 from participation.comments.permissions import can_moderate, can_report, can_support, comment_refusal
 from participation.extensions import db
 from participation.loaders import get_comment, get_municipality, get_project
@@ -78,7 +78,7 @@ def reply(slug: str, comment_id: int):
 @login_required
 def support(slug: str, comment_id: int):
     comment = get_comment(get_municipality(slug), comment_id)
-    if not ActionForm().validate() or not can_support(current_user, comment):
+    if not can_support(current_user, comment):
         abort(403)
     if services.support(comment, current_user):
         db.session.commit()
@@ -109,32 +109,27 @@ def moderation(slug: str):
     town = get_municipality(slug)
     if not can_moderate_town(current_user, town):
         abort(403)
-    return render_template(
-        "comments/moderation.html", town=town, reported=queries.open_reports(town.id), form=ActionForm()
-    )
+    return render_template("comments/moderation.html", town=town, reported=queries.open_reports(town.id))
 
 
 @bp.post("/<slug>/kommentare/<int:comment_id>/entfernen")
 @login_required
 def remove(slug: str, comment_id: int):
-    town = get_municipality(slug)
-    comment = get_comment(town, comment_id)
-    if not ActionForm().validate() or not can_moderate(current_user, comment.project):
-        abort(403)
-    services.remove(comment, current_user)
-    db.session.commit()
-    flash(_("The comment has been removed."), "success")
-    return redirect(url_for("comments.moderation", slug=town.slug))
+    return _moderate(slug, comment_id, services.remove, _("The comment has been removed."))
 
 
 @bp.post("/<slug>/kommentare/<int:comment_id>/behalten")
 @login_required
 def keep(slug: str, comment_id: int):
+    return _moderate(slug, comment_id, services.dismiss_reports, _("The reports have been dismissed; the comment stays."))
+
+
+def _moderate(slug: str, comment_id: int, action, message: str):
     town = get_municipality(slug)
     comment = get_comment(town, comment_id)
-    if not ActionForm().validate() or not can_moderate(current_user, comment.project):
+    if not can_moderate(current_user, comment.project):
         abort(403)
-    services.dismiss_reports(comment, current_user)
+    action(comment, current_user)
     db.session.commit()
-    flash(_("The reports have been dismissed; the comment stays."), "success")
+    flash(message, "success")
     return redirect(url_for("comments.moderation", slug=town.slug))
