@@ -19,9 +19,11 @@ class CommentForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.text.validators = [DataRequired(), Length(max=current_app.config["COMMENT_MAX_LENGTH"])]
         categories = project.categories if project is not None else []
-        self.category.choices = [(c.id, c.name) for c in categories]
-        if not categories:
-            self.category.validators = [Optional()]
+        # A placeholder first, so that nobody files a comment under the first category by accident.
+        self.category.choices = [(0, _l("Please choose"))] + [(c.id, c.name) for c in categories]
+        if categories:
+            self.category.validators = [DataRequired(message=_l("Please choose one of the project's categories."))]
+            self.category.flags.required = True  # flags are read from the class's validators otherwise
 
 
 class ReplyForm(FlaskForm):

@@ -61,7 +61,8 @@ def test_comment_with_a_pin_by_keyboard_only(app, page, watch, create_project, c
     assert abs(lon - after[0]) < 1e-6 and abs(lat - after[1]) < 1e-6
 
     tab_to(page, "#category")
-    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # from "please choose" to the first category ...
+    page.keyboard.press("ArrowDown")  # ... and on to the second
     assert page.locator("#category").input_value() == str(project.categories[1].id)
     tab_to(page, "#text", limit=2)
     page.keyboard.type("Zebrastreifen an der Schule")
