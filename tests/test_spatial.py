@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from geo.bbox import BBox
 from participation.comments.models import Comment
 from participation.comments.queries import pins_in_bbox
-from participation.database.spatial import intersects_bbox
+from participation.database.spatial import area_covers, intersects_bbox
 from participation.extensions import db
 from participation.projects.models import Project
 
@@ -177,3 +177,19 @@ def test_postgresql_plan_uses_the_gist_index(app, project):
         plan = "\n".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
         db.session.rollback()
         assert "ix_comment_location_gist" in plan, plan
+
+
+@pytest.mark.parametrize("point, inside", [
+    (Point(13.255, 53.552), True),
+    (Point(13.25, 53.552), True),  # on the boundary: a pin on the outline counts
+    (Point(13.30, 53.60), False),
+])
+def test_area_covers_is_decided_by_the_database(app, project, point, inside):
+    with app.app_context():
+        assert area_covers(db.session, Project, Project.spatial, project.id, point) is inside
+
+
+def test_a_project_without_area_takes_pins_anywhere(app, create_project):
+    bare = create_project(area=None)
+    with app.app_context():
+        assert area_covers(db.session, Project, Project.spatial, bare.id, Point(0, 0)) is True

@@ -9,9 +9,10 @@ from shapely.geometry import Point
 from sqlalchemy.exc import IntegrityError
 
 from geo.errors import GeoInputError
-from geo.points import parse_point, point_in_area
+from geo.points import parse_point
 from participation.cache import invalidate
 from participation.comments.models import Comment, Report, Support
+from participation.database.spatial import area_covers
 from participation.extensions import db
 from participation.loaders import get_by_id
 from participation.projects.models import Project
@@ -76,7 +77,7 @@ def parse_comment(project: Project, text: object, category_id: object = None, lo
             location = parse_point(lon, lat)
         except GeoInputError as error:
             raise CommentInputError("location", _(error.message).format(**error.params)) from None
-        if not point_in_area(location, project.area):
+        if not area_covers(db.session, Project, Project.spatial, project.id, location):
             raise CommentInputError(
                 "location",
                 _("The pin lies outside the project area. Please place it inside the outlined area."),

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, select, table, column
+from shapely.geometry import Point
+from sqlalchemy import ColumnElement, and_, column, func, select, table
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
 
 from geo.bbox import BBox
+from geo.points import point_in_area
 
 
 @dataclass(frozen=True)
@@ -86,3 +89,19 @@ def intersects_bbox(dialect: Dialect, model, spatial: SpatialTable, bbox: BBox) 
         rtree.c.min_y <= bbox.north,
     )
     return and_(model.id.in_(candidates), exact)
+
+
+def area_covers(session: Session, model, spatial: SpatialTable, row_id: int, point: Point) -> bool:
+    """Whether the geometry of row `row_id` covers `point` (no geometry: anywhere).
+
+    PostGIS decides with ST_Covers; SQLite has no spatial functions without
+    SpatiaLite, so shapely decides on the stored geometry there.
+    """
+    column = getattr(model, spatial.geometry_column)
+    if session.get_bind().dialect.name == "postgresql":
+        covers, has_area = session.execute(
+            select(func.ST_Covers(column, func.ST_GeomFromText(point.wkt, 4326)), column.is_not(None))
+            .where(model.id == row_id)
+        ).one()
+        return bool(covers) or not has_area
+    return point_in_area(point, session.scalar(select(column).where(model.id == row_id)))
