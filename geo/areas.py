@@ -38,7 +38,7 @@ def _declared_crs(document: dict) -> CRS | None:
     try:
         return CRS.from_epsg(int(match.group(1))) if match else CRS.from_user_input(name)
     except CRSError:
-        raise GeoInputError(N_("The coordinate reference system {crs} is not known."), crs=name) from None
+        raise GeoInputError(N_("The coordinate reference system {crs} is not known."), crs=name[:80]) from None
 
 
 def _geometries(document: object) -> list[BaseGeometry]:

@@ -3,7 +3,7 @@
 folium's CDN defaults are replaced by nothing: the page template loads Leaflet
 and its plugins from ``static/vendor/``. Only the map's own HTML and script are
 taken from folium; the script is placed in a ``<script nonce=…>`` by the
-template, so the CSP needs no ``'unsafe-inline'``.
+template, so the CSP allows no inline script without the nonce.
 """
 from __future__ import annotations
 
