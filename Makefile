@@ -11,7 +11,7 @@ PORT   ?= 5000
 DEMO_BASEMAP_URL ?= https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/de_basemapde_web_raster_farbe/default/GLOBAL_WEBMERCATOR/{z}/{y}/{x}.png
 DEMO_BASEMAP_ATTRIBUTION ?= © GeoBasis-DE / BKG (dl-de/by-2-0), basemap.de
 
-.PHONY: run test setup serve db demo translations extract-messages assets browser clean
+.PHONY: run test setup serve db demo translations extract-messages assets browser bench clean
 
 run: setup demo  ## set everything up and serve the demo on http://$(HOST):$(PORT)
 	BASEMAP_URL='$(DEMO_BASEMAP_URL)' BASEMAP_ATTRIBUTION='$(DEMO_BASEMAP_ATTRIBUTION)' \
@@ -68,6 +68,9 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else echo "Chromium is missing: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+bench: setup  ## benchmarks, each figure beside a baseline measured in the same run
+	$(BIN)/python bench/comments_bbox.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules static/vendor

@@ -27,8 +27,14 @@ def project_feature(project: Project) -> dict:
     }
 
 
-def comment_feature(comment: Comment, supports: int = 0, replies: int = 0) -> dict:
+def project_page_url(project: Project) -> str:
+    return url_for("projects.show", slug=project.municipality.slug, project_id=project.id)
+
+
+def comment_feature(comment: Comment, supports: int = 0, replies: int = 0, page_url: str | None = None) -> dict:
+    """A comment as a GeoJSON Feature; pass `page_url` when serialising many of one project."""
     category = comment.category
+    page_url = page_url or project_page_url(comment.project)
     return {
         "type": "Feature",
         "id": comment.id,
@@ -42,9 +48,6 @@ def comment_feature(comment: Comment, supports: int = 0, replies: int = 0) -> di
             "created_at": comment.created_at.isoformat(),
             "supports": supports,
             "replies": replies,
-            "url": url_for(
-                "projects.show", slug=comment.project.municipality.slug, project_id=comment.project_id,
-                _anchor=f"comment-{comment.parent_id or comment.id}",
-            ),
+            "url": f"{page_url}#comment-{comment.parent_id or comment.id}",
         },
     }

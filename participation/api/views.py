@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from geo.bbox import parse_bbox
 from geo.errors import GeoInputError
 from participation.api.openapi import openapi_document
-from participation.api.serializers import comment_feature, project_feature
+from participation.api.serializers import comment_feature, project_feature, project_page_url
 from participation.cache import cached_json
 from participation.comments import queries, services
 from participation.comments.services import comments_scope
@@ -87,11 +87,12 @@ def comments(project_id: int):
         items, matched = queries.pins_in_bbox(project, bbox, limit)
         ids = [c.id for c in items]
         supports, replies = queries.support_counts(ids), queries.reply_counts(ids)
+        page_url = project_page_url(project)
         return {
             "type": "FeatureCollection",
             "numberMatched": matched,
             "numberReturned": len(items),
-            "features": [comment_feature(c, supports.get(c.id, 0), replies.get(c.id, 0)) for c in items],
+            "features": [comment_feature(c, supports.get(c.id, 0), replies.get(c.id, 0), page_url) for c in items],
         }
 
     key = f"comments:{bbox.west},{bbox.south},{bbox.east},{bbox.north}:{limit}"
