@@ -91,6 +91,7 @@ def _register_cli(app: Flask) -> None:
     from participation.backup_cli import backup
     from participation.demo.cli import demo
     from participation.jobs.cli import jobs, worker
+    from participation.layers.cli import layers
     from participation.municipalities.cli import municipalities
 
     app.cli.add_command(users)
@@ -98,4 +99,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(municipalities)
     app.cli.add_command(jobs)
+    app.cli.add_command(layers)
     app.cli.add_command(worker)

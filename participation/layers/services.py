@@ -1,0 +1,92 @@
+"""Importing, publishing, rolling back and deleting layers."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import func, insert, select
+
+from geo.errors import GeoInputError, N_
+from geo.layers import inspect_file
+from participation.extensions import db
+from participation.layers.models import Layer, LayerFeature, LayerVersion
+from participation.municipalities.models import Municipality
+
+CHUNK = 2000
+
+
+class LayerChoiceNeeded(GeoInputError):
+    """The file holds several layers; `layers` lists them for the user to pick."""
+
+    def __init__(self, layers) -> None:
+        super().__init__(N_("The file contains several layers; choose one: {choices}."),
+                         choices=", ".join(f"{info.key} ({info.feature_count})" for info in layers if info.usable))
+        self.layers = layers
+
+
+def _rows(gdf, version_id: int) -> list[dict]:
+    attributes = gdf.drop(columns=gdf.geometry.name)
+    # pandas' JSON writer turns numpy numbers, timestamps and NaN into plain JSON values.
+    properties = json.loads(attributes.to_json(orient="records", date_format="iso", default_handler=str))
+    bounds = gdf.geometry.bounds.to_numpy()
+    return [
+        {"version_id": version_id, "geometry": geom, "properties": props,
+         "min_x": b[0], "min_y": b[1], "max_x": b[2], "max_y": b[3]}
+        for geom, props, b in zip(gdf.geometry, properties, bounds)
+    ]
+
+
+def import_file(town: Municipality, path: Path, original_name: str, *, name: str | None = None,
+                layer: Layer | None = None, user=None, source_layer: str | None = None, crs: object = None,
+                description: str = "", source: str = "", attribution: str = "", publish: bool = True,
+                progress: Callable[[int, int], None] = lambda done, total: None) -> LayerVersion:
+    """Read, validate and store an upload as a new layer or a new version of `layer`.
+
+    All or nothing: the caller commits; on any error nothing is stored.
+    Raises GeoInputError (or LayerChoiceNeeded) with a translatable message.
+    """
+    result = inspect_file(Path(path), original_name, layer=source_layer, crs=crs)
+    if result.needs_layer_choice:
+        raise LayerChoiceNeeded(result.layers)
+    report = result.report
+    if layer is None:
+        layer = Layer(municipality_id=town.id, name=(name or Path(original_name).stem)[:200],
+                      description=description, source=source, attribution=attribution,
+                      created_by_id=getattr(user, "id", None))
+        db.session.add(layer)
+        db.session.flush()
+    number = (db.session.scalar(select(func.max(LayerVersion.number)).where(LayerVersion.layer_id == layer.id)) or 0) + 1
+    version = LayerVersion(
+        layer_id=layer.id, number=number, original_filename=original_name[:300], source_layer=report.layer[:200],
+        source_epsg=report.source_crs_epsg, source_crs_name=report.source_crs_name[:300],
+        feature_count=len(result.gdf), report=report.as_dict(), uploaded_by_id=getattr(user, "id", None),
+    )
+    version.min_x, version.min_y, version.max_x, version.max_y = result.gdf.total_bounds.tolist()
+    db.session.add(version)
+    db.session.flush()
+    rows = _rows(result.gdf, version.id)
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(LayerFeature), rows[start:start + CHUNK])
+        progress(min(start + CHUNK, len(rows)), len(rows))
+    if publish:
+        layer.current_version_id = version.id
+    current_app.logger.info("User %s imported %s features as layer %s version %s",
+                            getattr(user, "id", None), len(rows), layer.id, number)
+    return version
+
+
+def publish(version: LayerVersion, user=None) -> None:
+    """Show this version to residents (also used to roll back to an older one)."""
+    version.layer.current_version_id = version.id
+    current_app.logger.info("User %s published layer %s version %s", getattr(user, "id", None),
+                            version.layer_id, version.number)
+
+
+def delete_layer(layer: Layer, user=None) -> None:
+    """Delete a layer with all its versions and features."""
+    layer.current_version_id = None
+    db.session.flush()
+    db.session.delete(layer)
+    current_app.logger.info("User %s deleted layer %s", getattr(user, "id", None), layer.id)
