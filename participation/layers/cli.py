@@ -7,12 +7,14 @@ import click
 import geopandas as gpd
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 from sqlalchemy import select
 
 from geo.errors import GeoInputError
 from participation.extensions import db
 from participation.layers import services
-from participation.layers.models import Layer, LayerFeature
+from participation.layers.models import Layer, LayerFeature, LayerVersion
 from participation.loaders import get_by_id
 from participation.municipalities.models import Municipality
 
@@ -36,6 +38,15 @@ def _layer(layer_id: int) -> Layer:
     if layer is None:
         raise click.ClickException(f"no layer {layer_id}")
     return layer
+
+
+def _version(layer: Layer, number: int | None) -> LayerVersion:
+    """Version `number` of `layer`, or the published one when `number` is None."""
+    version = next((v for v in layer.versions if v.number == number), None) if number else layer.current_version
+    if version is None:
+        raise click.ClickException(f"layer {layer.id} has no version {number}" if number
+                                   else f"layer {layer.id} has no published version")
+    return version
 
 
 @layers.command("import")
@@ -90,7 +101,7 @@ def list_(slug):
 @layers.command("export")
 @click.argument("layer_id", type=int)
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--crs", default="4326", show_default=True, help="EPSG code of the export, e.g. 25833.")
+@click.option("--crs", type=int, default=4326, show_default=True, help="EPSG code of the export, e.g. 25833.")
 @click.option("--version", "number", type=int, help="Version number (default: the published one).")
 @with_appcontext
 def export(layer_id, target, crs, number):
@@ -99,15 +110,17 @@ def export(layer_id, target, crs, number):
     if driver is None:
         raise click.BadParameter("the target must end in .geojson or .gpkg", param_hint="TARGET")
     layer = _layer(layer_id)
-    version = next((v for v in layer.versions if v.number == number), None) if number else layer.current_version
-    if version is None:
-        raise click.ClickException("no such version" if number else "the layer has no published version")
+    version = _version(layer, number)
+    try:
+        target_crs = CRS.from_epsg(crs)
+    except CRSError:
+        raise click.BadParameter(f"EPSG:{crs} is not a known coordinate reference system", param_hint="--crs") from None
     rows = db.session.execute(
         select(LayerFeature.geometry, LayerFeature.properties).where(LayerFeature.version_id == version.id)
         .order_by(LayerFeature.id)
     ).all()
     frame = gpd.GeoDataFrame([props for _geom, props in rows], geometry=[geom for geom, _props in rows], crs="EPSG:4326")
-    frame.to_crs(f"EPSG:{int(crs)}").to_file(target, driver=driver, engine="pyogrio")
+    frame.to_crs(target_crs).to_file(target, driver=driver, engine="pyogrio")
     click.echo(f"wrote {len(frame)} features of layer {layer.id} version {version.number} to {target}")
 
 
@@ -117,10 +130,7 @@ def export(layer_id, target, crs, number):
 @with_appcontext
 def publish(layer_id, number):
     """Publish version NUMBER of a layer (also to roll back to an older one)."""
-    layer = _layer(layer_id)
-    version = next((v for v in layer.versions if v.number == number), None)
-    if version is None:
-        raise click.ClickException(f"layer {layer_id} has no version {number}")
+    version = _version(_layer(layer_id), number)
     services.publish(version)
     db.session.commit()
     click.echo(f"layer {layer_id}: version {number} published")

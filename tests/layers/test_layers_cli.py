@@ -124,3 +124,15 @@ def test_delete_removes_versions_and_features(app, runner, create_town, geojson_
 def test_unknown_town_is_an_error(runner, geojson_25833):
     result = run(runner, "import", geojson_25833, "--municipality", "nowhere")
     assert result.exit_code != 0 and "nowhere" in result.output
+
+
+def test_export_refuses_an_unknown_crs_and_a_missing_version(app, runner, create_town, geojson_25833, tmp_path):
+    town = create_town()
+    run(runner, "import", geojson_25833, "--municipality", town.slug)
+    with app.app_context():
+        layer_id = db.session.scalar(select(Layer.id))
+    result = run(runner, "export", layer_id, tmp_path / "x.gpkg", "--crs", "999999")
+    assert result.exit_code != 0 and "EPSG:999999" in result.output
+    result = run(runner, "export", layer_id, tmp_path / "x.gpkg", "--version", "7")
+    assert result.exit_code != 0 and "no version 7" in result.output
+    assert not (tmp_path / "x.gpkg").exists()
