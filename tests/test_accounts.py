@@ -244,3 +244,14 @@ def test_successful_logins_do_not_count(app, create_user, client):
         assert post_login(app.test_client(), user.email, PASSWORD).status_code == 302
     assert post_login(client, user.email, "wrong").status_code == 401
     assert post_login(client, user.email, "wrong").status_code == 429
+
+
+@pytest.mark.parametrize("attempt", ["!", "", "anything at all"])
+def test_an_account_without_password_cannot_log_in(app, attempt):
+    from participation.accounts import services
+
+    with app.test_request_context():
+        user = services.create_user("nopass@example.org", "No Password", None, confirmed=True)
+        db.session.commit()
+        assert user.password_hash == services.UNUSABLE_PASSWORD
+        assert services.authenticate("nopass@example.org", attempt) is None

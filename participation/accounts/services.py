@@ -13,6 +13,10 @@ from participation.extensions import db
 from participation.jobs.mail import queue_mail
 
 
+#: Not an Argon2 hash, so no password ever matches it.
+UNUSABLE_PASSWORD = "!"
+
+
 class AccountError(ValueError):
     """A translated message for the form."""
 
@@ -29,7 +33,7 @@ def pseudonym_taken(pseudonym: str) -> bool:
     return db.session.scalar(select(User.id).where(func.lower(User.pseudonym) == pseudonym.strip().lower())) is not None
 
 
-def create_user(email: str, pseudonym: str, password: str, role: Role = Role.RESIDENT, confirmed: bool = False) -> User:
+def create_user(email: str, pseudonym: str, password: str | None, role: Role = Role.RESIDENT, confirmed: bool = False) -> User:
     """Create an account; raises AccountError if the address or name is taken."""
     if find_by_email(email) is not None:
         raise AccountError(_("An account with this e-mail address already exists."))
@@ -38,7 +42,8 @@ def create_user(email: str, pseudonym: str, password: str, role: Role = Role.RES
     user = User(
         email=normalise_email(email),
         pseudonym=pseudonym.strip(),
-        password_hash=hash_password(password),
+        # No password: the account cannot log in with one (demo people, later single sign-on).
+        password_hash=hash_password(password) if password is not None else UNUSABLE_PASSWORD,
         role=role,
         email_confirmed_at=utcnow() if confirmed else None,
     )

@@ -40,7 +40,7 @@ def load():
     town_by_slug = {slug: _town(slug, name, color) for slug, name, color in data.TOWNS}
     users = {email: _user(email, pseudonym, role, password, [town_by_slug[s] for s in slugs])
              for email, pseudonym, role, password, slugs in data.USERS}
-    residents = _residents(rng)
+    residents = _residents()
     planner = users["planung@demo.invalid"]
     for spec in data.PROJECTS:
         project = _project(town_by_slug[spec[0]], planner, *spec[1:6])
@@ -73,14 +73,14 @@ def _user(email: str, pseudonym: str, role: str, password: str, member_of: list[
     return user
 
 
-def _residents(rng: random.Random) -> list[User]:
+def _residents() -> list[User]:
     people = []
     for number in range(1, 26):
         email = f"person{number}@demo.invalid"
         user = accounts.find_by_email(email)
         if user is None:
-            # Demo residents never log in: a random, unprinted password.
-            user = accounts.create_user(email, f"Nachbar {number}", f"{rng.random()}-{number}-x", confirmed=True)
+            # Demo residents only fill the map; they cannot log in.
+            user = accounts.create_user(email, f"Nachbar {number}", None, confirmed=True)
         people.append(user)
     return people
 
