@@ -24,6 +24,7 @@ OPERATIONS = [
     ("/projects/{project_id}/comments", "get"),
     ("/projects/{project_id}/comments", "post"),
     ("/comments/{comment_id}", "get"),
+    ("/layers/{layer_id}/features", "get"),
 ]
 
 FORMATS = FormatChecker(formats=())
@@ -107,9 +108,32 @@ def world(app, client, create_project, create_user, create_comment, login):
     with app.app_context():
         db.session.get(Comment, removed.id).is_removed = True
         db.session.commit()
-    return {"project": project, "closed": closed, "draft": draft, "comment": comment, "reply": reply,
+    layers = make_layers(app, project.municipality_id)
+    return {"project": project, "closed": closed, "draft": draft, "comment": comment, "reply": reply, **layers,
             "removed": removed, "login": lambda: login(create_user()),
             "token": lambda: csrf_token(client, f"/{project.municipality.slug}/projekte/{project.id}")}
+
+
+def make_layers(app, town_id: int) -> dict:
+    """A published layer with two features and a layer with nothing published."""
+    from shapely.geometry import Point, box
+
+    from participation.layers.models import Layer, LayerFeature, LayerVersion
+
+    with app.app_context():
+        published, unpublished = Layer(municipality_id=town_id, name="Parcels"), Layer(municipality_id=town_id, name="Draft")
+        db.session.add_all([published, unpublished])
+        db.session.flush()
+        version = LayerVersion(layer_id=published.id, number=1, original_filename="p.gpkg")
+        db.session.add(version)
+        db.session.flush()
+        for geometry in (box(13.25, 53.55, 13.26, 53.56), Point(13.255, 53.552)):
+            feature = LayerFeature(version_id=version.id, geometry=geometry, properties={"owner": "secret"})
+            feature._set_bbox(geometry)
+            db.session.add(feature)
+        published.current_version_id = version.id
+        db.session.commit()
+        return {"layer": published.id, "unpublished_layer": unpublished.id}
 
 
 def get_requests(path: str, world: dict) -> list[str]:
@@ -131,6 +155,10 @@ def get_requests(path: str, world: dict) -> list[str]:
         ]
     if path == "/comments/{comment_id}":
         return [f"/comments/{i}" for i in (comment.id, world["reply"].id, world["removed"].id, 999_999, 10**20)]
+    if path == "/layers/{layer_id}/features":
+        base = f"/layers/{world['layer']}/features"
+        return [base, f"{base}?zoom=0", f"{base}?zoom=18", f"{base}?zoom=23", f"{base}?zoom=abc", f"{base}?zoom=-1",
+                f"/layers/{world['unpublished_layer']}/features", "/layers/999999/features", f"/layers/{10**20}/features"]
     raise AssertionError(f"no requests for {path}")
 
 

@@ -93,6 +93,22 @@ def openapi_document() -> dict:
                     },
                 },
             },
+            "/layers/{layer_id}/features": {
+                "get": {
+                    "summary": "The published version of a GIS layer, simplified for a zoom level",
+                    "description": "Geometries only: attributes are shown only where a layer's popup names them.",
+                    "parameters": [
+                        {"name": "layer_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                        {"name": "zoom", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 22},
+                         "description": "Simplify to half a pixel at this web-map zoom level; omit for full detail."},
+                    ],
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/LayerFeatureCollection"}, "The features"),
+                        "400": _json({"$ref": "#/components/schemas/FieldError"}, "Invalid zoom"),
+                        "404": _error("No such layer, or nothing published yet"),
+                    },
+                }
+            },
             "/comments/{comment_id}": {
                 "get": {
                     "summary": "One comment",
@@ -196,6 +212,32 @@ def _schemas() -> dict:
                         "url": {"type": "string"},
                     },
                 },
+            },
+        },
+        "LayerFeatureCollection": {
+            "type": "object",
+            "required": ["type", "layer", "features"],
+            "properties": {
+                "type": {"const": "FeatureCollection"},
+                "layer": {
+                    "type": "object",
+                    "required": ["id", "name", "attribution", "version"],
+                    "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                   "attribution": {"type": "string"}, "version": {"type": "integer"}},
+                },
+                "features": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["type", "id", "geometry", "properties"],
+                    "properties": {
+                        "type": {"const": "Feature"},
+                        "id": {"type": "integer"},
+                        "geometry": {"type": "object", "required": ["type"],
+                                     "properties": {"type": {"enum": [
+                                         "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
+                                         "MultiPolygon", "GeometryCollection"]}}},
+                        "properties": {"type": "object", "maxProperties": 0},
+                    },
+                }},
             },
         },
         "CommentCollection": {

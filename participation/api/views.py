@@ -19,6 +19,8 @@ from participation.comments.services import comments_scope
 from participation.comments.models import Comment
 from participation.comments.permissions import comment_refusal
 from participation.extensions import db
+from participation.layers.models import Layer
+from participation.layers.queries import MAX_ZOOM, published_features
 from participation.loaders import get_by_id
 from participation.municipalities.models import Municipality
 from participation.projects.models import Phase, Project
@@ -145,3 +147,16 @@ def comment(comment_id: int):
         abort(404)
     ids = [item.id]
     return jsonify(comment_feature(item, queries.support_counts(ids).get(item.id, 0), queries.reply_counts(ids).get(item.id, 0)))
+
+
+@bp.get("/layers/<int:layer_id>/features")
+def layer_features(layer_id: int):
+    layer = get_by_id(Layer, layer_id)
+    if layer is None or layer.current_version is None:
+        abort(404)
+    raw = request.args.get("zoom")
+    zoom = int(raw) if raw is not None and raw.isascii() and raw.isdigit() and len(raw) <= 2 else None
+    if raw is not None and (zoom is None or zoom > MAX_ZOOM):
+        return _bad_request(_("The zoom must be a whole number from 0 to {maximum}.").format(maximum=MAX_ZOOM), "zoom")
+    key = f"version:{layer.current_version_id}:zoom:{zoom}"
+    return _json_with_etag(cached_json(f"layer:{layer.id}", key, lambda: published_features(layer, zoom)))

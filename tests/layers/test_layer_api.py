@@ -1,0 +1,76 @@
+"""GET /api/v1/layers/<id>/features: the published version, simplified per zoom, no attributes."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from shapely.geometry import Polygon, shape
+
+from participation.extensions import db
+from participation.layers.models import Layer, LayerFeature, LayerVersion
+from participation.layers.queries import tolerance_for_zoom
+
+#: A wiggly outline: 400 vertices a few metres apart along a ring about 1 km across.
+RING = [(13.26 + 0.007 * math.cos(t / 400 * 2 * math.pi) + 0.00002 * (t % 2),
+         53.56 + 0.0045 * math.sin(t / 400 * 2 * math.pi)) for t in range(400)]
+
+
+@pytest.fixture
+def layer(app, create_town):
+    town = create_town()
+    with app.app_context():
+        item = Layer(municipality_id=town.id, name="Gebiete", attribution="© Zweckverband")
+        db.session.add(item)
+        db.session.flush()
+        versions = []
+        for number in (1, 2):
+            version = LayerVersion(layer_id=item.id, number=number, original_filename="g.zip")
+            db.session.add(version)
+            db.session.flush()
+            geometry = Polygon(RING) if number == 1 else Polygon(RING).buffer(0.001)
+            feature = LayerFeature(version_id=version.id, geometry=geometry, properties={"eigentuemer": "Privat"})
+            feature._set_bbox(geometry)
+            db.session.add(feature)
+            versions.append(version.id)
+        item.current_version_id = versions[0]
+        db.session.commit()
+        return {"id": item.id, "versions": versions}
+
+
+def features(client, layer_id, query=""):
+    response = client.get(f"/api/v1/layers/{layer_id}/features{query}")
+    assert response.status_code == 200
+    return response
+
+
+def test_full_detail_without_zoom_and_no_attributes(client, layer):
+    body = features(client, layer["id"]).get_json()
+    assert body["layer"] == {"id": layer["id"], "name": "Gebiete", "attribution": "© Zweckverband", "version": 1}
+    [feature] = body["features"]
+    assert feature["properties"] == {}  # private by default: no popup configured
+    assert len(shape(feature["geometry"]).exterior.coords) == 401
+
+
+def test_low_zoom_is_simplified_within_half_a_pixel(client, layer):
+    coarse = shape(features(client, layer["id"], "?zoom=10").get_json()["features"][0]["geometry"])
+    fine = shape(features(client, layer["id"], "?zoom=20").get_json()["features"][0]["geometry"])
+    assert len(coarse.exterior.coords) < 60 < len(fine.exterior.coords)
+    assert coarse.hausdorff_distance(Polygon(RING)) <= tolerance_for_zoom(10) * 1.01
+
+
+def test_etag_and_publishing_another_version(app, client, layer):
+    first = features(client, layer["id"], "?zoom=12")
+    assert client.get(f"/api/v1/layers/{layer['id']}/features?zoom=12",
+                      headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    with app.app_context():
+        db.session.get(Layer, layer["id"]).current_version_id = layer["versions"][1]
+        db.session.commit()
+    second = features(client, layer["id"], "?zoom=12")
+    assert second.headers["ETag"] != first.headers["ETag"]
+    assert second.get_json()["layer"]["version"] == 2
+
+
+@pytest.mark.parametrize("query", ["?zoom=23", "?zoom=abc", "?zoom=-1", "?zoom=", "?zoom=1.5"])
+def test_bad_zoom_is_400(client, layer, query):
+    response = client.get(f"/api/v1/layers/{layer['id']}/features{query}")
+    assert response.status_code == 400 and response.get_json()["field"] == "zoom"
