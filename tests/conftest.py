@@ -8,8 +8,11 @@ import os
 import re
 from datetime import date, timedelta
 from itertools import count
+from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask_migrate import upgrade
 from shapely.geometry import MultiPolygon, Point, Polygon
 from sqlalchemy import text
@@ -31,8 +34,26 @@ OUTSIDE = Point(13.30, 53.60)
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+CATALOG = Path(__file__).resolve().parent.parent / "participation/translations/de/LC_MESSAGES/messages.po"
+
+
+def compile_stale_translations() -> None:
+    """Compile the German catalog like `make translations` when the .mo is older than the .po,
+    so a plain `pytest` after editing translations renders what the catalog says."""
+    compiled = CATALOG.with_suffix(".mo")
+    if compiled.exists() and compiled.stat().st_mtime >= CATALOG.stat().st_mtime:
+        return
+    with CATALOG.open("rb") as source:
+        catalog = read_po(source)
+    partial = compiled.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("wb") as target:
+        write_mo(target, catalog)
+    partial.replace(compiled)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
+    compile_stale_translations()
     instance = tmp_path_factory.mktemp("instance")
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance / 'test.sqlite'}"
     app = create_app({

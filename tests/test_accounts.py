@@ -17,7 +17,7 @@ from participation.accounts.models import User
 from participation.accounts.passwords import verify_password
 from participation.extensions import db
 from tests.conftest import PASSWORD, csrf_token
-from tests.test_i18n import current_translations, german  # noqa: F401  (fixture)
+from tests.test_i18n import german
 
 NEW_PASSWORD = "a brand new passphrase"
 CONFIRM_LINK = re.compile(r"http://localhost(/konto/bestaetigen/\S+)")
@@ -207,7 +207,7 @@ def test_login_redirects_only_within_the_site(create_user, client):
 
 # Throttling: failed logins count per address and per account; successful ones do not.
 
-def test_failed_logins_for_one_account_are_limited(app, create_user, client, current_translations):  # noqa: F811
+def test_failed_logins_for_one_account_are_limited(app, create_user, client):
     user = create_user()
     limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
     for attempt in range(limit):

@@ -10,7 +10,7 @@ from participation.demo import data
 from participation.extensions import db
 from participation.municipalities.models import Municipality
 from participation.projects.models import Project
-from tests.test_i18n import current_translations, german  # noqa: F401  (fixture)
+from tests.test_i18n import german
 
 
 def count(model) -> int:
@@ -47,7 +47,7 @@ def test_unknown_municipality_is_an_error(app, runner):
         assert count(User) == 0
 
 
-def test_duplicate_address_is_an_error(app, runner, create_user, current_translations):  # noqa: F811
+def test_duplicate_address_is_an_error(app, runner, create_user):
     user = create_user()
     result = runner.invoke(args=["users", "create", user.email.upper(), "--pseudonym", "Other Name"])
     assert result.exit_code == 1, result.output

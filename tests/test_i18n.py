@@ -1,7 +1,6 @@
 """Every page speaks one language: German by default, English on request — and the catalog is complete."""
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -10,18 +9,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from participation.accounts import tokens
 from participation.accounts.models import Role, User
 from participation.comments.models import Report
-from participation.extensions import babel, db
+from participation.extensions import db
 from tests.conftest import PASSWORD, csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "participation/translations/de/LC_MESSAGES/messages.po"
-MO = PO.with_suffix(".mo")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 GERMAN = re.compile(
     r"[äöüÄÖÜß]|\b(und|oder|der|die|das|dem|den|nicht|Sie|Ihre?|für|mit|ein|eine|zur|zum|auf|bitte|Bitte|"
@@ -45,19 +42,6 @@ def german(msgid: str) -> str:
     text = _german().get(msgid)
     assert text and text != msgid, f"no German translation for {msgid!r}"
     return text
-
-
-@pytest.fixture
-def current_translations(app):
-    """Render with the catalog as it is now: compile it like ``make translations`` when the .mo is stale."""
-    if not MO.exists() or MO.stat().st_mtime < PO.stat().st_mtime:
-        partial = MO.with_suffix(f".{os.getpid()}.tmp")
-        with partial.open("wb") as file:
-            write_mo(file, read_catalog(), use_fuzzy=True)
-        partial.replace(MO)
-    # Flask-Babel keeps loaded catalogs for the life of the app.
-    with app.app_context():
-        babel.domain_instance.cache.clear()
 
 
 class _Text(HTMLParser):
@@ -163,7 +147,7 @@ def english_by_switcher(client):
 
 
 @pytest.mark.parametrize("choose", [english_by_header, english_by_switcher])
-def test_english_pages_have_no_german(app, pages, choose, current_translations):
+def test_english_pages_have_no_german(app, pages, choose):
     problems = []
     for url, html in pages(choose):
         lang, texts = visible_texts(html)
@@ -194,7 +178,7 @@ def untranslated_patterns() -> list[re.Pattern]:
     return patterns
 
 
-def test_german_pages_have_no_english(pages, current_translations):
+def test_german_pages_have_no_english(pages):
     patterns = untranslated_patterns()
     problems = []
     for url, html in pages(lambda client: None):
@@ -204,7 +188,7 @@ def test_german_pages_have_no_english(pages, current_translations):
     assert not problems, "English text on German pages:\n" + "\n".join(map(str, problems))
 
 
-def test_language_choice_persists_and_can_be_undone(client, current_translations):
+def test_language_choice_persists_and_can_be_undone(client):
     assert '<html lang="de">' in client.get("/impressum").get_data(as_text=True)
     client.post("/language", data={"lang": "en", "csrf_token": csrf_token(client, "/")})
     for url in ("/impressum", "/konto/anmelden", "/"):

@@ -13,7 +13,7 @@ from participation.extensions import db
 from participation.projects.models import Project
 from participation.web.templating import render_markdown
 from tests.conftest import INSIDE, PASSWORD, csrf_token, extra_app
-from tests.test_i18n import current_translations, german  # noqa: F401  (fixture)
+from tests.test_i18n import german
 
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
 STYLE_TAG = re.compile(r"<style\b([^>]*)>", re.I)
@@ -121,7 +121,7 @@ def test_production_refuses_insecure_cookies(app):
         throwaway_app(app, ENV_NAME="production", SECRET_KEY="x" * 48, SESSION_COOKIE_SECURE=False)
 
 
-def test_posts_without_csrf_token_are_refused(app, client, site, create_user, login, current_translations):  # noqa: F811
+def test_posts_without_csrf_token_are_refused(app, client, site, create_user, login):
     _, project, comment = site
     login(create_user())
     show = f"/alpha/projekte/{project.id}"
@@ -182,7 +182,7 @@ def error_pages(app, site, create_user):
 
 
 @pytest.mark.parametrize("code", sorted(ERRORS))
-def test_error_pages_are_localised(error_pages, code, current_translations):  # noqa: F811
+def test_error_pages_are_localised(error_pages, code):
     client, urls = error_pages
     title, text = ERRORS[code]
     english = client.get(urls[code], headers={"Accept-Language": "en"})

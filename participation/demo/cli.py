@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-from pathlib import Path
 
 import click
 from flask import current_app

@@ -1,7 +1,7 @@
 """Who may see and manage a municipality's content."""
 from __future__ import annotations
 
-from participation.accounts.permissions import is_admin, is_planner_for, works_for  # noqa: F401
+from participation.accounts.permissions import is_planner_for
 
 
 def can_manage_projects(user, municipality) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from geo.errors import GeoInputError
 from geo.layers import GERMANY
 from tests.geo.layers.conftest import REAL
 
