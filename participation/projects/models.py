@@ -47,6 +47,10 @@ class Project(TimestampMixin, BBoxMixin, db.Model):
     categories: Mapped[list["Category"]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Category.position"
     )
+    #: GIS layers on the project map, bottom first.
+    map_layers: Mapped[list["ProjectLayer"]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan", order_by="ProjectLayer.position"
+    )
 
     def set_area(self, area: BaseGeometry | None) -> None:
         self.area = area

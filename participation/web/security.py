@@ -23,9 +23,17 @@ def basemap_origin() -> str:
     return ""
 
 
+def allow_images_from(origin: str) -> None:
+    """Let this response's page load images from `origin` (an external WMS/WMTS layer on its map).
+
+    `origin` must be ``scheme://host[:port]`` as checked when the service was registered.
+    """
+    g.setdefault("csp_image_origins", set()).add(origin)
+
+
 def content_security_policy() -> str:
     nonce = csp_nonce()
-    tiles = basemap_origin()
+    tiles = " ".join([basemap_origin(), *sorted(g.get("csp_image_origins", ()))])
     return "; ".join([
         "default-src 'self'",
         f"script-src 'self' 'nonce-{nonce}'",
