@@ -41,11 +41,13 @@ $(STAMPS)/python: pyproject.toml constraints.txt
 $(STAMPS)/assets: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	rm -rf static/vendor
-	mkdir -p static/vendor/kern static/vendor/leaflet static/vendor/leaflet.markercluster static/vendor/leaflet-draw
+	mkdir -p static/vendor/kern static/vendor/leaflet static/vendor/leaflet.markercluster static/vendor/leaflet-draw \
+		static/vendor/leaflet.vectorgrid
 	cp -r node_modules/@kern-ux/native/dist/. static/vendor/kern/
 	cp -r node_modules/leaflet/dist/. static/vendor/leaflet/
 	cp -r node_modules/leaflet.markercluster/dist/. static/vendor/leaflet.markercluster/
 	cp -r node_modules/leaflet-draw/dist/. static/vendor/leaflet-draw/
+	cp -r node_modules/leaflet.vectorgrid/dist/. static/vendor/leaflet.vectorgrid/
 	@mkdir -p $(STAMPS) && touch $@
 assets: $(STAMPS)/assets
 
@@ -71,6 +73,8 @@ browser:
 
 bench: setup  ## benchmarks, each figure beside a baseline measured in the same run
 	$(BIN)/python bench/comments_bbox.py
+	$(BIN)/python bench/layers_import.py
+	$(BIN)/python bench/layer_tiles.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules static/vendor

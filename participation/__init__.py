@@ -59,6 +59,9 @@ def _register_blueprints(app: Flask) -> None:
     from participation.accounts.views import bp as accounts
     from participation.api.views import bp as api
     from participation.jobs.views import bp as jobs
+    from participation.layers.views import bp as layers
+    from participation.layers.external_views import bp as layer_services
+    from participation.layers.tiles import bp as tiles
     from participation.comments.views import bp as comments
     from participation.municipalities.views import bp as municipalities
     from participation.projects.views import bp as projects
@@ -68,9 +71,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts)
     app.register_blueprint(api)
     app.register_blueprint(jobs)
+    app.register_blueprint(tiles)
     # Town-scoped routes come last: /<slug>/ must not shadow fixed paths.
     app.register_blueprint(projects)
     app.register_blueprint(comments)
+    app.register_blueprint(layers)
+    app.register_blueprint(layer_services)
     app.register_blueprint(municipalities)
 
 

@@ -59,6 +59,17 @@ def from_env() -> dict:
         "JOB_REAP_SECONDS": float(_get("JOB_REAP_SECONDS", "15")),
         #: Trust this many proxies for X-Forwarded-For/-Proto (0 when not behind a proxy).
         "PROXY_COUNT": int(_get("PROXY_COUNT", "0")),
+        #: A published layer with more features than this is drawn from vector tiles, not GeoJSON.
+        #: bench/layer_tiles.py (parcels of 8 vertices with two popup attributes, 2 cores) measured the
+        #: whole layer as GeoJSON at zoom 14: 5 000 features 1.8 MB (0.4 MB gzipped), built in 0.3–0.5 s
+        #: once per version, drawn by Leaflet in Chromium in 0.5–0.6 s; 10 000: 3.6 MB, 1.2 s and 1.1 s;
+        #: 20 000: 7.2 MB, 1.8 s and 1.3–3.5 s. Phones are slower still, so past 5 000 the map loads tiles.
+        "LAYER_VECTOR_TILE_THRESHOLD": int(_get("LAYER_VECTOR_TILE_THRESHOLD", "5000")),
+        #: Seconds for fetching a WMS/WMTS capabilities document, redirects included.
+        "OWS_FETCH_TIMEOUT_SECONDS": float(_get("OWS_FETCH_TIMEOUT_SECONDS", "10")),
+        #: Let the GIS team register map services on loopback or private-network
+        #: addresses (tests, a service inside the operator's network). Off: only public hosts.
+        "OWS_ALLOW_PRIVATE_HOSTS": _bool("OWS_ALLOW_PRIVATE_HOSTS", False),
         "OPERATOR_NAME": _get("OPERATOR_NAME", "Zweckverband Beispiel"),
         "OPERATOR_ADDRESS": _get("OPERATOR_ADDRESS", "Musterstraße 1, 12345 Musterstadt"),
         "OPERATOR_EMAIL": _get("OPERATOR_EMAIL", "beteiligung@localhost"),
@@ -77,6 +88,8 @@ STATIC = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
     "LANGUAGES": {"de": "Deutsch", "en": "English"},
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    #: GIS uploads only (geo.layers.Limits checks the same bound again).
+    "LAYER_UPLOAD_MAX_BYTES": 200 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "RATELIMIT_HEADERS_ENABLED": True,
     # With Redis down, count in memory rather than refuse every request.

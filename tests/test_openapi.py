@@ -115,20 +115,22 @@ def world(app, client, create_project, create_user, create_comment, login):
 
 
 def make_layers(app, town_id: int) -> dict:
-    """A published layer with two features and a layer with nothing published."""
+    """A published layer with two features (one attribute in its popup) and a layer with nothing published."""
     from shapely.geometry import Point, box
 
     from participation.layers.models import Layer, LayerFeature, LayerVersion
 
     with app.app_context():
-        published, unpublished = Layer(municipality_id=town_id, name="Parcels"), Layer(municipality_id=town_id, name="Draft")
+        published = Layer(municipality_id=town_id, name="Parcels", popup=[{"attribute": "use", "label": "Use"}])
+        unpublished = Layer(municipality_id=town_id, name="Draft")
         db.session.add_all([published, unpublished])
         db.session.flush()
         version = LayerVersion(layer_id=published.id, number=1, original_filename="p.gpkg")
         db.session.add(version)
         db.session.flush()
         for geometry in (box(13.25, 53.55, 13.26, 53.56), Point(13.255, 53.552)):
-            feature = LayerFeature(version_id=version.id, geometry=geometry, properties={"owner": "secret"})
+            feature = LayerFeature(version_id=version.id, geometry=geometry,
+                                   properties={"owner": "secret", "use": "WA"})
             feature._set_bbox(geometry)
             db.session.add(feature)
         published.current_version_id = version.id

@@ -10,6 +10,8 @@ from datetime import date, timedelta
 import pytest
 
 from participation.accounts.models import Role
+from participation.extensions import db
+from participation.layers.models import Layer, LayerFeature, LayerUpload, LayerVersion, UploadStatus
 from tests.conftest import INSIDE, csrf_token
 
 ROLES = ["anonymous", "resident", "planner", "other_planner", "gis", "admin"]
@@ -28,6 +30,9 @@ PLANNERS_ONLY = row(LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK)
 PLANNERS_ACT = row(LOGIN, FORBIDDEN, FOUND, FORBIDDEN, FORBIDDEN, FOUND)
 DRAFT_VIEW = row(MISSING, MISSING, OK, MISSING, MISSING, OK)
 ANY_ACCOUNT_ACTS = row(LOGIN, FOUND, FOUND, FOUND, FOUND, FOUND)
+#: The town's GIS team and planners (and admins) manage its layers.
+GIS_ONLY = row(LOGIN, FORBIDDEN, OK, FORBIDDEN, OK, OK)
+GIS_ACT = row(LOGIN, FORBIDDEN, FOUND, FORBIDDEN, FOUND, FOUND)
 
 # (name, method, url, body kind, expected status per role)
 TABLE = [
@@ -73,13 +78,46 @@ TABLE = [
      row(UNAUTHORISED, CREATED, CREATED, CREATED, CREATED, CREATED)),
     ("api comment on draft", "POST", "/api/v1/projects/{draft}/comments", "api",
      row(MISSING, MISSING, FORBIDDEN, MISSING, MISSING, FORBIDDEN)),
+    ("api layer features", "GET", "/api/v1/layers/{layer}/features", None, ALL_OK),
+    ("layers", "GET", "/{slug}/gis/ebenen", None, GIS_ONLY),
+    ("upload form", "GET", "/{slug}/gis/ebenen/hochladen", None, GIS_ONLY),
+    ("layer page", "GET", "/{slug}/gis/ebenen/{layer}", None, GIS_ONLY),
+    ("layer under other town", "GET", "/{other}/gis/ebenen/{layer}", None,
+     row(LOGIN, FORBIDDEN, FORBIDDEN, MISSING, FORBIDDEN, MISSING)),
+    ("layer edit form", "GET", "/{slug}/gis/ebenen/{layer}/bearbeiten", None, GIS_ONLY),
+    ("layer style form", "GET", "/{slug}/gis/ebenen/{layer}/darstellung", None, GIS_ONLY),
+    ("layer version preview", "GET", "/{slug}/gis/ebenen/{layer}/versionen/1/vorschau", None, GIS_ONLY),
+    ("upload status", "GET", "/{slug}/gis/hochladen/{upload}", None, GIS_ONLY),
+    ("project map layers", "GET", "/{slug}/projekte/{project}/karte", None, GIS_ONLY),
+    ("edit layer", "POST", "/{slug}/gis/ebenen/{layer}/bearbeiten", "layer", GIS_ACT),
+    ("publish layer version", "POST", "/{slug}/gis/ebenen/{layer}/versionen/1/veroeffentlichen", "none", GIS_ACT),
+    ("delete layer", "POST", "/{slug}/gis/ebenen/{layer}/loeschen", "none", GIS_ACT),
+    ("discard upload", "POST", "/{slug}/gis/hochladen/{upload}/verwerfen", "none", GIS_ACT),
+    ("arrange project map", "POST", "/{slug}/projekte/{project}/karte", "project_map", GIS_ACT),
 ]
 
 CELLS = [(entry, role) for entry in TABLE for role in ROLES]
 
 
+def _layer_with_upload(app, town) -> tuple[int, int]:
+    with app.app_context():
+        layer = Layer(municipality_id=town.id, name="Parzellen")
+        db.session.add(layer)
+        db.session.flush()
+        version = LayerVersion(layer_id=layer.id, number=1, original_filename="p.geojson")
+        db.session.add(version)
+        db.session.flush()
+        db.session.add(LayerFeature(version_id=version.id, geometry=INSIDE.buffer(0.001), properties={}))
+        layer.current_version_id = version.id
+        upload = LayerUpload(municipality_id=town.id, stored_name="gone.zip", original_filename="p.zip",
+                             name="Parzellen", status=UploadStatus.FAILED, message="The file is empty.")
+        db.session.add(upload)
+        db.session.commit()
+        return layer.id, upload.id
+
+
 @pytest.fixture
-def world(create_town, create_project, create_user, create_comment):
+def world(app, create_town, create_project, create_user, create_comment):
     town, other = create_town(slug="stadt"), create_town(slug="anderswo")
     yesterday = date.today() - timedelta(days=1)
     project = create_project(town=town)
@@ -92,6 +130,7 @@ def world(create_town, create_project, create_user, create_comment):
         "comment": create_comment(project, create_user()).id,
         "category": project.categories[0].id,
     }
+    ids["layer"], ids["upload"] = _layer_with_upload(app, town)
     return town, other, ids
 
 
@@ -111,7 +150,9 @@ def body_for(kind: str, ids: dict) -> dict:
         return {"text": "Here", "category": ids["category"], "lon": INSIDE.x, "lat": INSIDE.y}
     if kind == "api":
         return {"text": "Here", "category_id": ids["category"], "location": {"type": "Point", "coordinates": [INSIDE.x, INSIDE.y]}}
-    return {"reply": {"text": "Agreed"}, "report": {"reason": "Rude"}, "language": {"lang": "en"}}.get(kind, {})
+    if kind == "project_map":
+        return {"add": str(ids["layer"])}
+    return {"layer": {"name": "Parcels"}, "reply": {"text": "Agreed"}, "report": {"reason": "Rude"}, "language": {"lang": "en"}}.get(kind, {})
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,33 @@
 """The GetCapabilities address built from what a GIS person pasted."""
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from geo.errors import GeoInputError, N_
 from geo.ows.model import Kind
 
 
 _VERSIONS: dict[str, tuple[str, ...]] = {"wms": ("1.3.0", "1.1.1"), "wmts": ("1.0.0",)}
+
+
+def split_http_url(url: str) -> SplitResult:
+    """Split a pasted service address, refusing what no service address may be.
+
+    Raises
+    ------
+    GeoInputError
+        If it is empty or has spaces or control characters, is not http(s),
+        or carries a user name or password. The port is left to the caller.
+    """
+    text = url.strip() if isinstance(url, str) else ""
+    if not text or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise GeoInputError(N_("The service address is not a valid web address."))
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise GeoInputError(N_("The service address must start with http:// or https://."))
+    if "@" in parts.netloc:
+        raise GeoInputError(N_("The service address must not contain a user name or password."))
+    return parts
 
 
 def capabilities_url(service_url: str, kind: Kind) -> str:
@@ -39,17 +59,10 @@ def capabilities_url(service_url: str, kind: Kind) -> str:
     """
     if kind not in _VERSIONS:
         raise ValueError(f"kind must be 'wms' or 'wmts', not {kind!r}")
-    text = (service_url or "").strip()
-    if not text:
+    if not (service_url or "").strip():
         raise GeoInputError(N_("Enter the address of the map service."))
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
-        raise GeoInputError(N_("The service address is not a valid web address."))
-    parts = urlsplit(text)
+    parts = split_http_url(service_url)
     scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise GeoInputError(N_("The service address must start with http:// or https://."))
-    if "@" in parts.netloc:
-        raise GeoInputError(N_("The service address must not contain a user name or password."))
     try:
         port = parts.port
     except ValueError:

@@ -96,7 +96,9 @@ def openapi_document() -> dict:
             "/layers/{layer_id}/features": {
                 "get": {
                     "summary": "The published version of a GIS layer, simplified for a zoom level",
-                    "description": "Geometries only: attributes are shown only where a layer's popup names them.",
+                    "description": "Each feature carries only the attributes its layer's popup shows and the one that "
+                                   "chooses its colour; none by default. Layers above the vector-tile threshold "
+                                   "are drawn from /tiles/{layer_id}/{z}/{x}/{y}.pbf instead.",
                     "parameters": [
                         {"name": "layer_id", "in": "path", "required": True, "schema": {"type": "integer"}},
                         {"name": "zoom", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 22},
@@ -235,7 +237,8 @@ def _schemas() -> dict:
                                      "properties": {"type": {"enum": [
                                          "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
                                          "MultiPolygon", "GeometryCollection"]}}},
-                        "properties": {"type": "object", "maxProperties": 0},
+                        "properties": {"type": "object", "additionalProperties": {
+                            "type": ["string", "number", "integer", "boolean", "null"]}},
                     },
                 }},
             },

@@ -1,12 +1,16 @@
 """``flask demo load``: an idempotent demo installation."""
 from __future__ import annotations
 
+import json
 import random
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon
 from sqlalchemy import func, select
 
@@ -15,6 +19,8 @@ from participation.accounts.models import Role, User
 from participation.comments.models import Comment, Support
 from participation.demo import data
 from participation.extensions import db
+from participation.layers import services as layer_services
+from participation.layers.models import Layer
 from participation.municipalities import services as towns
 from participation.municipalities.models import Municipality
 from participation.projects.models import Category, Phase, Project
@@ -41,9 +47,12 @@ def load():
              for email, pseudonym, role, password, slugs in data.USERS}
     residents = _residents()
     planner = users["planung@demo.invalid"]
+    projects = []
     for spec in data.PROJECTS:
         project = _project(town_by_slug[spec[0]], planner, *spec[1:6])
         _comments(project, spec[6], residents, rng)
+        projects.append(project)
+    _plan_layer(projects[0], users["gis@demo.invalid"])
     db.session.commit()
     click.echo("Demo loaded. Log in with (e-mail / password / role):")
     for email, _pseudonym, role, password, _slugs in data.USERS:
@@ -120,3 +129,43 @@ def _comments(project: Project, count: int, residents: list[User], rng: random.R
         if index % 7 == 0:
             db.session.add(Comment(project=project, author_id=rng.choice(residents).id,
                                    text=rng.choice(data.REPLY_TEXTS), parent=comment))
+
+
+def _plan_layer(project: Project, gis: User) -> None:
+    """A small zoning layer (EPSG:25833, as the GIS team would upload it), styled and on the project map."""
+    name = "Baugebiete (Entwurf)"
+    layer = db.session.scalar(select(Layer).where(Layer.municipality_id == project.municipality_id, Layer.name == name))
+    if layer is None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "baugebiete.geojson"
+            path.write_text(json.dumps(_blocks(project.area.bounds)), encoding="utf-8")
+            version = layer_services.import_file(
+                project.municipality, path, path.name, name=name, user=gis, source="Demo, erzeugt",
+                attribution="Demo-Daten, dl-de/zero-2-0", description="Art der baulichen Nutzung im Planentwurf.")
+        layer = version.layer
+        layer_services.set_style(layer, gis, {
+            "opacity": 0.45, "width": 1.5, "stroke": "#333333", "categorise_by": "nutzung",
+            "categories": [{"value": value, "colour": colour, "label": label} for value, colour, label in data.ZONES],
+        }, [{"attribute": "nutzung", "label": "Art der Nutzung"}, {"attribute": "grz", "label": "Grundflächenzahl"}])
+    if not project.map_layers:
+        layer_services.arrange_project_map(project, gis, [(layer.id, True)])
+
+
+def _blocks(bounds) -> dict:
+    """A grid of building blocks over `bounds` (lon/lat) in EPSG:25833 with zoning attributes."""
+    to_utm = Transformer.from_crs(4326, 25833, always_xy=True)
+    west, south, east, north = bounds
+    (x0, x1), (y0, y1) = to_utm.transform([west, east], [south, north])
+    columns, rows, gap = 4, 3, 12.0
+    width, height = (x1 - x0) / columns, (y1 - y0) / rows
+    features = []
+    for index in range(columns * rows):
+        col, row = index % columns, index // columns
+        left, bottom = x0 + col * width + gap, y0 + row * height + gap
+        ring = [[left, bottom], [left + width - 2 * gap, bottom], [left + width - 2 * gap, bottom + height - 2 * gap],
+                [left, bottom + height - 2 * gap], [left, bottom]]
+        value = data.ZONES[index % len(data.ZONES)][0]
+        features.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
+                         "properties": {"nutzung": value, "grz": 0.4 if value == "WA" else 0.6, "block": index + 1}})
+    return {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}},
+            "features": features}

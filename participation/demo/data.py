@@ -19,6 +19,9 @@ TOWNS = [
     ("beispielheim", "Beispielheim", "#2e7d32"),
 ]
 
+#: Zoning of the demo plan layer: (value, colour, legend label).
+ZONES = [("WA", "#e8a0a0", "Allgemeines Wohngebiet"), ("MI", "#d9a066", "Mischgebiet"), ("GR", "#8fc97a", "Grünfläche")]
+
 CATEGORIES = [("Verkehr", "#1f77b4"), ("Grün und Freiraum", "#2ca02c"), ("Spielen und Sport", "#ff7f0e"), ("Sonstiges", "#7f7f7f")]
 
 #: (town, title, summary, description, phase, area ring lon/lat, comment count)

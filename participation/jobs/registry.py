@@ -31,3 +31,4 @@ def job_type(name: str):
 def load_job_types() -> None:
     """Import the modules that define job types."""
     from participation.jobs import builtin  # noqa: F401
+    from participation.layers import jobs  # noqa: F401

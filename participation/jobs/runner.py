@@ -23,8 +23,18 @@ class JobContext:
         self.job_id = job_id
 
     def progress(self, fraction: float, message: str = "", **params: object) -> None:
+        if _holds_sqlite_write_lock():
+            return  # the bar stands still until the job's own writes are committed
         _write(self.job_id, progress=max(0.0, min(1.0, float(fraction))), message=message,
                message_params=params, heartbeat_at=utcnow())
+
+
+def _holds_sqlite_write_lock() -> bool:
+    """True while the job's own transaction has written to SQLite, which allows one writer at a
+    time: a progress write on another connection would wait for that transaction, then fail."""
+    if db.engine.dialect.name != "sqlite" or db.session().get_transaction() is None:
+        return False
+    return bool(db.session.connection().connection.driver_connection.in_transaction)
 
 
 def _write(job_id: int, **values) -> None:

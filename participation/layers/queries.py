@@ -7,7 +7,8 @@ from shapely.geometry import mapping
 from sqlalchemy import select
 
 from participation.extensions import db
-from participation.layers.models import Layer, LayerFeature
+from participation.layers.models import Layer, LayerFeature, LayerVersion
+from participation.layers.styles import public_attributes
 
 #: Highest zoom level a client may ask for.
 MAX_ZOOM = 22
@@ -21,25 +22,40 @@ def tolerance_for_zoom(zoom: int) -> float:
 def published_features(layer: Layer, zoom: int | None) -> dict:
     """The published version of `layer` as a GeoJSON FeatureCollection, simplified for `zoom`.
 
-    Attributes are left out: which ones residents may see is the layer's popup
-    configuration, and by default none are shown.
+    Only the attributes residents may see (`public_attributes`) are included:
+    by default none.
     """
-    version = layer.current_version
+    collection = version_features(layer.current_version, zoom, public_attributes(layer))
+    collection["layer"] = {"id": layer.id, "name": layer.name, "attribution": layer.attribution,
+                           "version": layer.current_version.number}
+    return collection
+
+
+def version_features(version: LayerVersion, zoom: int | None, attributes: list[str]) -> dict:
+    """Any version's features as GeoJSON with just `attributes`, simplified for `zoom`."""
     rows = db.session.execute(
-        select(LayerFeature.id, LayerFeature.geometry).where(LayerFeature.version_id == version.id)
-        .order_by(LayerFeature.id)
+        select(LayerFeature.id, LayerFeature.geometry, LayerFeature.properties)
+        .where(LayerFeature.version_id == version.id).order_by(LayerFeature.id)
     ).all()
-    ids = [row.id for row in rows]
     geometries = np.array([row.geometry for row in rows], dtype=object)
     if zoom is not None and len(geometries):
         geometries = shapely.simplify(geometries, tolerance_for_zoom(zoom), preserve_topology=True)
     features = [
-        {"type": "Feature", "id": ident, "geometry": mapping(geometry), "properties": {}}
-        for ident, geometry in zip(ids, geometries)
+        {"type": "Feature", "id": row.id, "geometry": mapping(geometry),
+         "properties": {name: (row.properties or {}).get(name) for name in attributes}}
+        for row, geometry in zip(rows, geometries)
         if geometry is not None and not geometry.is_empty
     ]
-    return {
-        "type": "FeatureCollection",
-        "layer": {"id": layer.id, "name": layer.name, "attribution": layer.attribution, "version": version.number},
-        "features": features,
-    }
+    return {"type": "FeatureCollection", "features": features}
+
+
+def attribute_values(version: LayerVersion, attribute: str, limit: int) -> list[str]:
+    """The most frequent values of one attribute in a version, as text, at most `limit`."""
+    counts: dict[str, int] = {}
+    for (properties,) in db.session.execute(
+        select(LayerFeature.properties).where(LayerFeature.version_id == version.id)
+    ):
+        value = (properties or {}).get(attribute)
+        if value is not None and value != "":
+            counts[str(value)] = counts.get(str(value), 0) + 1
+    return sorted(counts, key=lambda value: (-counts[value], value))[:limit]

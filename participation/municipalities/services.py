@@ -13,7 +13,7 @@ from participation.municipalities.models import Municipality
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 #: Path segments the app uses itself; a town cannot take them.
 RESERVED = {"api", "konto", "static", "basemap", "impressum", "datenschutz", "barrierefreiheit",
-            "language", "healthz", "readyz", "auftraege"}
+            "language", "healthz", "readyz", "auftraege", "tiles"}
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 

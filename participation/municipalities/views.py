@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from participation.extensions import db
+from participation.layers.permissions import can_manage_layers
 from participation.loaders import get_municipality
 from participation.municipalities import services
 from participation.municipalities.forms import TownSettingsForm
@@ -31,7 +32,8 @@ def show(slug: str):
         if areas else None
     )
     return render_template(
-        "municipalities/show.html", town=town, projects=projects, manager=manager, map=overview_map(bounds)
+        "municipalities/show.html", town=town, projects=projects, manager=manager, map=overview_map(bounds),
+        gis=can_manage_layers(current_user, town),
     )
 
 

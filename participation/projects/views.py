@@ -15,6 +15,8 @@ from participation.projects import services
 from participation.projects.forms import ProjectForm
 from participation.projects.models import Phase
 from participation.projects.permissions import can_create_project, can_edit_project, can_view_project
+from participation.layers.mapping import project_layers
+from participation.layers.permissions import can_arrange_project_map
 from participation.web.maps import area_map
 
 bp = Blueprint("projects", __name__)
@@ -28,8 +30,12 @@ def show(slug: str, project_id: int):
         abort(404)
     page = comment_queries.comment_page(project, current_user, request.args.get("seite", 1, type=int))
     form = CommentForm(project=project)
+    map_layers, switcher = project_layers(project)
     return render_template(
         "projects/show.html",
+        map_layers=map_layers,
+        switcher=switcher,
+        can_arrange_map=can_arrange_project_map(current_user, project),
         town=town,
         project=project,
         page=page,

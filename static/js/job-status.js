@@ -16,7 +16,8 @@
         bar.textContent = bar.value + " %";
         root.querySelector("[data-job-message]").textContent = state.message;
         if (state.done) {
-          if (state.status === "failed") { window.location.reload(); }
+          // A failed job shows its retry button after a reload; some pages show the result that way too.
+          if (state.status === "failed" || root.dataset.reloadWhenDone === "true") { window.location.reload(); }
         } else {
           setTimeout(poll, 1000);
         }
