@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from participation.comments.models import Comment
 from participation.extensions import db
+from participation.layers.models import Layer, LayerUpload, LayerVersion
 from participation.municipalities.models import Municipality
 from participation.projects.models import Project
 
@@ -41,3 +42,24 @@ def get_comment(town: Municipality, comment_id: int) -> Comment:
     if comment is None or comment.project.municipality_id != town.id:
         abort(404)
     return comment
+
+
+def get_layer(town: Municipality, layer_id: int) -> Layer:
+    layer = get_by_id(Layer, layer_id)
+    if layer is None or layer.municipality_id != town.id:
+        abort(404)
+    return layer
+
+
+def get_layer_version(layer: Layer, number: int) -> LayerVersion:
+    version = layer.version(number)
+    if version is None:
+        abort(404)
+    return version
+
+
+def get_layer_upload(town: Municipality, upload_id: int) -> LayerUpload:
+    upload = get_by_id(LayerUpload, upload_id)
+    if upload is None or upload.municipality_id != town.id:
+        abort(404)
+    return upload

@@ -42,7 +42,7 @@ def _layer(layer_id: int) -> Layer:
 
 def _version(layer: Layer, number: int | None) -> LayerVersion:
     """Version `number` of `layer`, or the published one when `number` is None."""
-    version = next((v for v in layer.versions if v.number == number), None) if number else layer.current_version
+    version = layer.version(number) if number else layer.current_version
     if version is None:
         raise click.ClickException(f"layer {layer.id} has no version {number}" if number
                                    else f"layer {layer.id} has no published version")

@@ -76,6 +76,10 @@ class Layer(TimestampMixin, db.Model):
     )
     current_version: Mapped["LayerVersion | None"] = relationship(foreign_keys=[current_version_id], post_update=True)
 
+    def version(self, number: int) -> "LayerVersion | None":
+        """Version `number` of this layer, if there is one."""
+        return next((v for v in self.versions if v.number == number), None)
+
 
 class LayerVersion(TimestampMixin, BBoxMixin, db.Model):
     __table_args__ = (UniqueConstraint("layer_id", "number"),)

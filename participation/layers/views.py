@@ -16,7 +16,7 @@ from participation.layers.models import Layer, LayerKind, LayerUpload, UploadSta
 from participation.layers.permissions import can_arrange_project_map, can_manage_layers
 from participation.layers.queries import MAX_ZOOM, attribute_values, version_features
 from participation.layers.styles import MAX_CATEGORIES, clean_popup, clean_style
-from participation.loaders import get_by_id, get_municipality, get_project
+from participation.loaders import get_layer, get_layer_upload, get_layer_version, get_municipality, get_project
 from participation.municipalities.models import Municipality
 from participation.web.maps import overview_map
 
@@ -31,20 +31,6 @@ def _town(slug: str) -> Municipality:
     if not can_manage_layers(current_user, town):
         abort(403)
     return town
-
-
-def _layer(town: Municipality, layer_id: int) -> Layer:
-    layer = get_by_id(Layer, layer_id)
-    if layer is None or layer.municipality_id != town.id:
-        abort(404)
-    return layer
-
-
-def _upload(town: Municipality, upload_id: int) -> LayerUpload:
-    upload = get_by_id(LayerUpload, upload_id)
-    if upload is None or upload.municipality_id != town.id:
-        abort(404)
-    return upload
 
 
 def _geo_message(message: str, params: dict) -> str:
@@ -68,7 +54,8 @@ def index(slug: str):
 @login_required
 def upload(slug: str):
     town = _town(slug)
-    layer = _layer(town, request.args.get("ebene", type=int) or 0) if request.args.get("ebene") else None
+    layer_id = request.args.get("ebene", type=int)
+    layer = get_layer(town, layer_id) if layer_id is not None else None
     # Layers are larger than anything else residents or planners send.
     request.max_content_length = current_app.config["LAYER_UPLOAD_MAX_BYTES"]
     form = NewVersionForm() if layer else UploadForm()
@@ -99,7 +86,7 @@ def _choice_form(upload: LayerUpload) -> ChoiceForm:
 @login_required
 def upload_status(slug: str, upload_id: int):
     town = _town(slug)
-    item = _upload(town, upload_id)
+    item = get_layer_upload(town, upload_id)
     version = item.version
     preview = layer_config(version.layer, version=version) if version is not None else None
     return render_template(
@@ -116,7 +103,7 @@ def upload_status(slug: str, upload_id: int):
 def upload_recheck(slug: str, upload_id: int):
     """Check again after the job itself broke down (e.g. its worker was lost)."""
     town = _town(slug)
-    item = _upload(town, upload_id)
+    item = get_layer_upload(town, upload_id)
     if not (item.status is UploadStatus.CHECKING and item.job is not None and item.job.status.value == "failed"):
         abort(409)
     services.recheck(item, current_user)
@@ -126,7 +113,7 @@ def upload_recheck(slug: str, upload_id: int):
 @bp.get("/<slug>/gis/hochladen/<int:upload_id>/status")
 @login_required
 def upload_progress(slug: str, upload_id: int):
-    item = _upload(_town(slug), upload_id)
+    item = get_layer_upload(_town(slug), upload_id)
     state = job_state(item.job) if item.job else {"status": "finished", "progress": 1.0, "message": "", "done": True}
     # The page reloads once the upload has left "checking" (ready, a choice, or a refusal).
     state["done"] = item.status is not UploadStatus.CHECKING or state["status"] == "failed"
@@ -137,7 +124,7 @@ def upload_progress(slug: str, upload_id: int):
 @login_required
 def upload_choose(slug: str, upload_id: int):
     town = _town(slug)
-    item = _upload(town, upload_id)
+    item = get_layer_upload(town, upload_id)
     if item.status is not UploadStatus.NEEDS_CHOICE:
         abort(409)
     form = _choice_form(item)
@@ -154,7 +141,7 @@ def upload_choose(slug: str, upload_id: int):
 @login_required
 def upload_publish(slug: str, upload_id: int):
     town = _town(slug)
-    item = _upload(town, upload_id)
+    item = get_layer_upload(town, upload_id)
     if item.status is not UploadStatus.READY:
         abort(409)
     version = services.publish_upload(item, current_user)
@@ -167,7 +154,7 @@ def upload_publish(slug: str, upload_id: int):
 @login_required
 def upload_discard(slug: str, upload_id: int):
     town = _town(slug)
-    item = _upload(town, upload_id)
+    item = get_layer_upload(town, upload_id)
     if item.status in (UploadStatus.PUBLISHED, UploadStatus.DISCARDED, UploadStatus.CHECKING):
         abort(409)
     services.discard_upload(item, current_user)
@@ -180,7 +167,7 @@ def upload_discard(slug: str, upload_id: int):
 @login_required
 def show(slug: str, layer_id: int):
     town = _town(slug)
-    layer = _layer(town, layer_id)
+    layer = get_layer(town, layer_id)
     config = layer_config(layer)
     if config:
         allow_images_from_layers([layer])
@@ -193,10 +180,8 @@ def show(slug: str, layer_id: int):
 @bp.get("/<slug>/gis/ebenen/<int:layer_id>/versionen/<int:number>/vorschau")
 @login_required
 def preview_features(slug: str, layer_id: int, number: int):
-    layer = _layer(_town(slug), layer_id)
-    version = next((v for v in layer.versions if v.number == number), None)
-    if version is None:
-        abort(404)
+    layer = get_layer(_town(slug), layer_id)
+    version = get_layer_version(layer, number)
     zoom = request.args.get("zoom", type=int)
     zoom = None if zoom is None else max(0, min(zoom, MAX_ZOOM))
     attributes = [name for name, _type in version.report.get("attributes", [])]
@@ -207,7 +192,7 @@ def preview_features(slug: str, layer_id: int, number: int):
 @login_required
 def edit(slug: str, layer_id: int):
     town = _town(slug)
-    layer = _layer(town, layer_id)
+    layer = get_layer(town, layer_id)
     form = LayerForm(obj=layer)
     if form.validate_on_submit():
         services.update_layer(layer, current_user, name=form.name.data, description=form.description.data or "",
@@ -236,7 +221,7 @@ def _style_form(layer: Layer, attributes: list[str]) -> StyleForm:
 @login_required
 def style(slug: str, layer_id: int):
     town = _town(slug)
-    layer = _layer(town, layer_id)
+    layer = get_layer(town, layer_id)
     if layer.kind is not LayerKind.VECTOR:
         abort(404)
     attributes = services.layer_attributes(layer)
@@ -266,10 +251,8 @@ def style(slug: str, layer_id: int):
 @login_required
 def publish_version(slug: str, layer_id: int, number: int):
     town = _town(slug)
-    layer = _layer(town, layer_id)
-    version = next((v for v in layer.versions if v.number == number), None)
-    if version is None:
-        abort(404)
+    layer = get_layer(town, layer_id)
+    version = get_layer_version(layer, number)
     services.publish(version, current_user)
     db.session.commit()
     flash(_("Version %(number)s of “%(name)s” is published.", number=version.number, name=layer.name), "success")
@@ -280,7 +263,7 @@ def publish_version(slug: str, layer_id: int, number: int):
 @login_required
 def delete(slug: str, layer_id: int):
     town = _town(slug)
-    layer = _layer(town, layer_id)
+    layer = get_layer(town, layer_id)
     name = layer.name
     services.delete_layer(layer, current_user)
     db.session.commit()
