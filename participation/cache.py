@@ -30,19 +30,34 @@ def _version_key(scope: str) -> str:
 def cached_json(scope: str, key: str, build: Callable[[], object]) -> bytes:
     """The JSON bytes for `key` in `scope`, built by `build()` when not cached."""
     client = redis_client()
+    version = 0
     if client is not None:
         try:
             version = int(client.get(_version_key(scope)) or 0)
-            full_key = f"mapcache:{scope}:{version}:{key}"
-            hit = client.get(full_key)
+        except RedisError:
+            pass
+    return cached_bytes(f"mapcache:{scope}:{version}:{key}",
+                        lambda: json.dumps(build(), separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def cached_bytes(key: str, build: Callable[[], bytes]) -> bytes:
+    """The bytes stored under `key`, or `build()` stored there for TTL_SECONDS.
+
+    For keys that name everything the bytes depend on (no invalidation needed);
+    without Redis, or while it is down, `build()` runs every time.
+    """
+    client = redis_client()
+    if client is not None:
+        try:
+            hit = client.get(key)
             if hit is not None:
                 return hit
         except RedisError:
             client = None
-    data = json.dumps(build(), separators=(",", ":"), ensure_ascii=False).encode()
+    data = build()
     if client is not None:
         try:
-            client.set(full_key, data, ex=TTL_SECONDS)
+            client.set(key, data, ex=TTL_SECONDS)
         except RedisError:
             pass
     return data

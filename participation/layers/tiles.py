@@ -11,14 +11,12 @@ import hashlib
 import json
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
-from redis.exceptions import RedisError
 from sqlalchemy import and_, func, select
 
 from geo.bbox import BBox
 from geo.tiles import (DEFAULT_BUFFER, DEFAULT_EXTENT, encode_tile, estimated_min_zoom, is_valid_tile,
                        tile_bounds_lonlat)
-from participation.backends import redis_client
-from participation.cache import TTL_SECONDS
+from participation.cache import cached_bytes
 from participation.database.spatial import intersects_bbox
 from participation.extensions import db
 from participation.layers.models import Layer, LayerFeature, LayerKind
@@ -115,29 +113,6 @@ def build_tile(layer: Layer, attributes: list[str], z: int, x: int, y: int) -> b
     return encode_tile([row.geometry for row in rows], properties, z, x, y, ids=[row.id for row in rows])
 
 
-def _cached_tile(tag: str, build) -> bytes:
-    """The tile from Redis, or built and stored there; without Redis, built every time.
-
-    The key names everything the bytes depend on, so no invalidation is needed.
-    """
-    client = redis_client()
-    key = f"tile:{tag}"
-    if client is not None:
-        try:
-            hit = client.get(key)
-            if hit is not None:
-                return hit
-        except RedisError:
-            client = None
-    data = build()
-    if client is not None:
-        try:
-            client.set(key, data, ex=TTL_SECONDS)
-        except RedisError:
-            pass
-    return data
-
-
 @bp.get("/<int:layer_id>/<int:z>/<int:x>/<int:y>.pbf")
 def tile(layer_id: int, z: int, x: int, y: int):
     if not is_valid_tile(z, x, y):
@@ -148,7 +123,7 @@ def tile(layer_id: int, z: int, x: int, y: int):
     if request.if_none_match.contains_weak(tag):
         response = Response(status=304, mimetype=MIMETYPE)
     else:
-        data = _cached_tile(tag, lambda: build_tile(layer, attributes, z, x, y))
+        data = cached_bytes(f"tile:{tag}", lambda: build_tile(layer, attributes, z, x, y))
         # An empty tile is no content: Leaflet.VectorGrid reads a 204 as a tile without features.
         response = Response(data or None, status=200 if data else 204, mimetype=MIMETYPE)
     response.set_etag(tag)

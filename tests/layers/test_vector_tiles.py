@@ -8,6 +8,7 @@ from shapely.geometry import box, shape
 
 from geo.tiles import tile_bounds_lonlat, tile_for_lonlat
 from participation.extensions import db
+from participation import cache
 from participation.layers import tiles
 from participation.layers.models import Layer, LayerFeature, LayerKind, LayerVersion
 from participation.layers.tiles import tile_min_zoom, tile_url_template, use_vector_tiles
@@ -166,13 +167,13 @@ class FakeRedis:
         return self.data.get(key)
 
     def set(self, key, value, ex=None):
-        assert ex == tiles.TTL_SECONDS
+        assert ex == cache.TTL_SECONDS
         self.data[key] = value
 
 
 def test_tiles_are_cached_in_redis_under_a_key_that_names_their_content(app, client, layer, monkeypatch):
     fake = FakeRedis()
-    monkeypatch.setattr(tiles, "redis_client", lambda: fake)
+    monkeypatch.setattr(cache, "redis_client", lambda: fake)
     first = client.get(tile_url(layer["id"]))
     [(key, value)] = fake.data.items()
     assert value == first.data and first.headers["ETag"].strip('"') in key
@@ -183,7 +184,7 @@ def test_tiles_are_cached_in_redis_under_a_key_that_names_their_content(app, cli
 
 
 def test_redis_down_means_built_every_time(client, layer, monkeypatch):
-    monkeypatch.setattr(tiles, "redis_client", lambda: FakeRedis(broken=True))
+    monkeypatch.setattr(cache, "redis_client", lambda: FakeRedis(broken=True))
     assert len(decoded(client.get(tile_url(layer["id"])))) == 2
 
 
