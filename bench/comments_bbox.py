@@ -29,7 +29,7 @@ from flask_migrate import upgrade  # noqa: E402
 from shapely.geometry import MultiPolygon, Point, box  # noqa: E402
 from sqlalchemy import and_, func, insert, select  # noqa: E402
 
-from participation import create_app  # noqa: E402
+from participation.app import create_app  # noqa: E402
 from participation.accounts.models import User  # noqa: E402
 from participation.comments.models import Comment  # noqa: E402
 from participation.database.mixins import utcnow  # noqa: E402

@@ -47,7 +47,7 @@ from flask import Flask  # noqa: E402
 from sqlalchemy import func, insert, literal, select  # noqa: E402
 
 from geo.bbox import BBox  # noqa: E402
-from geo.tiles import tile_for_lonlat, tiles_covering  # noqa: E402
+from geo.vector_tiles import tile_for_lonlat, tiles_covering  # noqa: E402
 from layers_import import bench_app, import_layer, write_parcels  # noqa: E402
 from participation.extensions import db  # noqa: E402
 from participation.layers.models import Layer, LayerFeature, LayerVersion  # noqa: E402

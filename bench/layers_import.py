@@ -32,7 +32,7 @@ import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from participation import create_app  # noqa: E402
+from participation.app import create_app  # noqa: E402
 from participation.extensions import db  # noqa: E402
 from participation.layers.models import Layer  # noqa: E402
 from participation.layers.services import import_file  # noqa: E402

@@ -100,6 +100,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode copies a table, drops the old one and renames the copy. With foreign
+            # keys on, SQLite's DROP TABLE first deletes the rows and cascades that to every
+            # table referring to it (comments of a project). Off for the migration only; the
+            # pragma must be set outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end SQLAlchemy's implicit transaction, or Alembic would not commit its own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -108,6 +116,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise RuntimeError(f"the migration broke foreign keys: {problems[:5]}")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -12,15 +12,12 @@ from typing import Callable
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from participation.backends import redis_client
-from participation.extensions import db
+from participation.database.after_commit import after_commit
 
 #: Short, so that a missed invalidation (Redis down at that moment) heals soon.
 TTL_SECONDS = 300
-_PENDING = "mapcache_invalidate"
 
 
 def _version_key(scope: str) -> str:
@@ -69,18 +66,7 @@ def invalidate(scope: str) -> None:
     Not before: a request reading between the change and the commit would
     otherwise cache the old data under the new version.
     """
-    db.session.info.setdefault(_PENDING, set()).add(scope)
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    for scope in session.info.pop(_PENDING, ()):
-        _bump(scope)
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    after_commit(lambda: _bump(scope), key=("cache", scope))
 
 
 def _bump(scope: str) -> None:

@@ -1,12 +1,16 @@
 """Load an object named in the URL or answer 404; the one place that does it."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import abort
+from flask_login import current_user
 from sqlalchemy import select
 
 from participation.comments.models import Comment
 from participation.extensions import db
-from participation.layers.models import Layer, LayerUpload, LayerVersion
+from participation.layers.models import Layer, LayerVersion
+from participation.layers.uploads.models import LayerUpload
 from participation.municipalities.models import Municipality
 from participation.projects.models import Project
 
@@ -23,10 +27,13 @@ def get_by_id(model, ident: int):
     return db.session.get(model, ident)
 
 
-def get_municipality(slug: str) -> Municipality:
+def get_municipality(slug: str, permission: Callable[[object, Municipality], bool] | None = None) -> Municipality:
+    """The town with this slug (404), and with `permission` the current user must pass for it (403)."""
     town = db.session.scalar(select(Municipality).where(Municipality.slug == slug))
     if town is None:
         abort(404)
+    if permission is not None and not permission(current_user, town):
+        abort(403)
     return town
 
 

@@ -4,4 +4,6 @@ from participation.comments.models import Comment, Report, Support  # noqa: F401
 from participation.municipalities.models import Municipality, memberships  # noqa: F401
 from participation.projects.models import Category, Phase, Project  # noqa: F401
 from participation.jobs.models import Job, JobStatus  # noqa: F401
-from participation.layers.models import Layer, LayerFeature, LayerUpload, LayerVersion, ProjectLayer  # noqa: F401
+from participation.layers.models import Layer, LayerFeature, LayerVersion  # noqa: F401
+from participation.layers.uploads.models import LayerUpload  # noqa: F401
+from participation.maps.models import Map, MapLayer  # noqa: F401

@@ -17,7 +17,7 @@ from flask_migrate import upgrade
 from shapely.geometry import MultiPolygon, Point, Polygon
 from sqlalchemy import text
 
-from participation import create_app
+from participation.app import create_app
 from participation.accounts.models import Role, User
 from participation.accounts.passwords import hash_password
 from participation.comments.models import Comment

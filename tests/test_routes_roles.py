@@ -11,7 +11,8 @@ import pytest
 
 from participation.accounts.models import Role
 from participation.extensions import db
-from participation.layers.models import Layer, LayerFeature, LayerUpload, LayerVersion, UploadStatus
+from participation.layers.models import Layer, LayerFeature, LayerVersion
+from participation.layers.uploads.models import LayerUpload, UploadStatus
 from tests.conftest import INSIDE, csrf_token
 
 ROLES = ["anonymous", "resident", "planner", "other_planner", "gis", "admin"]

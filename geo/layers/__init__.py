@@ -21,13 +21,14 @@ from pathlib import Path
 
 from geo.errors import GeoInputError, N_
 from geo.layers.archive import DATASET_SUFFIXES, ZIP_SUFFIXES
-from geo.layers.crs import CHOICES, GERMANY
+from geo.layers.crs import CHOICES, GERMANY, crs_label
 from geo.layers.limits import Limits
 from geo.layers.pipeline import InspectedLayer
 from geo.layers.reader import LayerInfo
 from geo.layers.validate import Box, LayerReport
+from geo.layers import sandbox  # its process pool starts on first use, not at import
 
-__all__ = ["CHOICES", "GERMANY", "InspectedLayer", "LayerInfo", "LayerReport", "Limits", "inspect_file"]
+__all__ = ["CHOICES", "GERMANY", "crs_label", "InspectedLayer", "LayerInfo", "LayerReport", "Limits", "inspect_file"]
 
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qpj", ".sbn", ".sbx")
 _SINGLE_FILE_SUFFIXES = tuple(s for s in DATASET_SUFFIXES if s != ".shp")
@@ -102,8 +103,6 @@ def inspect_file(path: str | Path, original_name: str, *, layer: str | None = No
     if not path.is_file():
         raise FileNotFoundError(path)
     _check_upload(path, original_name, limits)
-    from geo.layers import sandbox  # keeps multiprocessing set-up out of plain imports
-
     workdir = Path(tempfile.mkdtemp(prefix="geo-layer-", dir=tmp_root))
     try:
         upload = workdir / _safe_name(original_name)

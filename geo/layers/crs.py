@@ -11,7 +11,13 @@ from pyproj.exceptions import CRSError
 from geo.errors import GeoInputError, N_
 
 #: The CRSs a GIS team member is offered when a file names none.
-CHOICES = (25832, 25833, 31466, 31467, 31468, 31469, 4326)
+#: The systems a GIS team may choose for a file that does not state one, with their names.
+CRS_NAMES = {
+    25832: "ETRS89 / UTM 32N", 25833: "ETRS89 / UTM 33N", 31466: "DHDN / Gauß-Krüger 2",
+    31467: "DHDN / Gauß-Krüger 3", 31468: "DHDN / Gauß-Krüger 4", 31469: "DHDN / Gauß-Krüger 5",
+    4326: "WGS 84 (lon/lat)",
+}
+CHOICES = tuple(CRS_NAMES)
 #: lon/lat box of Germany with a margin: (west, south, east, north).
 GERMANY = (4.0, 46.0, 17.0, 56.0)
 
@@ -172,3 +178,9 @@ def implausible_error(bounds: tuple[float, float, float, float], crs: CRS,
     return GeoInputError(N_("The data lies outside the plausible area when read as {crs} (lon/lat extent "
                             "{extent}). Check the coordinate reference system and the coordinates."),
                          crs=name, extent=extent, suggested=[])
+
+
+def crs_label(code: int) -> str:
+    """``EPSG:25833 – ETRS89 / UTM 33N`` for a choice; just the code for any other system."""
+    name = CRS_NAMES.get(code)
+    return f"EPSG:{code} – {name}" if name else f"EPSG:{code}"

@@ -8,7 +8,7 @@ XXE), and a parse with a hardened lxml parser that never touches the network.
 """
 from geo.ows.capabilities import MAX_CAPABILITIES_BYTES, read_capabilities
 from geo.ows.model import Attribution, Capabilities, Kind, LayerInfo, TileLayerSpec, TileMatrixSetInfo
-from geo.ows.tiles import tile_layer_for
+from geo.ows.leaflet import tile_layer_for
 from geo.ows.urls import capabilities_url
 
 __all__ = ["MAX_CAPABILITIES_BYTES", "Attribution", "Capabilities", "Kind", "LayerInfo", "TileLayerSpec",

@@ -4,11 +4,11 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database.mixins import TimestampMixin
-from participation.database.types import UTCDateTime
+from participation.database.types import UTCDateTime, text_enum
 from participation.extensions import db
 from participation.municipalities.models import memberships
 
@@ -29,7 +29,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: Argon2id hash (memory-hard).
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        text_enum(Role),
         default=Role.RESIDENT,
     )
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -43,6 +43,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return not self.is_blocked
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
 
     @property
     def is_confirmed(self) -> bool:

@@ -21,3 +21,13 @@ def is_planner_for(user, municipality) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.role is Role.ADMIN or (user.role is Role.PLANNER and municipality in user.municipalities)
+
+
+def planner_town_ids(user) -> list[int] | None:
+    """The towns `user` plans for, as ids; None for an admin (every town), [] for everyone else.
+    The query form of `is_planner_for`."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if user.role is Role.ADMIN:
+        return None
+    return [town.id for town in user.municipalities] if user.role is Role.PLANNER else []

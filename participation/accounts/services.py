@@ -10,7 +10,7 @@ from participation.accounts.models import Role, User
 from participation.accounts.passwords import hash_password, needs_rehash, verify_password
 from participation.database.mixins import utcnow
 from participation.extensions import db
-from participation.jobs.mail import queue_mail
+from participation.jobs.builtin import queue_mail
 
 
 #: Not an Argon2 hash, so no password ever matches it.

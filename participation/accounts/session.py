@@ -4,12 +4,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from participation.accounts.models import User
 from participation.extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
-    from participation.accounts.models import User
-
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"

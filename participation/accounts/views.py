@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from participation.accounts import services
 from participation.accounts.forms import EmailForm, LoginForm, RegisterForm, ResetPasswordForm
 from participation.extensions import db, limiter
-from participation.web.urls import safe_next
+from participation.web.redirects import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/konto")
 
@@ -60,6 +60,7 @@ def resend_confirmation():
         user = services.find_by_email(form.email.data)
         if user is not None and not user.is_confirmed:
             services.send_confirmation(user)
+        db.session.commit()
         return render_template("accounts/check_mail.html", email=form.email.data)
     return render_template(
         "accounts/email_form.html", form=form, heading=_("Confirm your e-mail address"),
@@ -109,6 +110,7 @@ def forgot_password():
         user = services.find_by_email(form.email.data)
         if user is not None and not user.is_blocked:
             services.send_reset(user)
+        db.session.commit()
         return render_template("accounts/check_mail.html", email=form.email.data, reset=True)
     return render_template(
         "accounts/email_form.html", form=form, heading=_("Forgot your password?"),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import current_app
 
+from participation.web.colours import HEX_COLOUR
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -137,7 +139,7 @@ def _schemas() -> dict:
         "type": "object",
         "required": ["id", "name", "color"],
         "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
-                       "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}},
+                       "color": {"type": "string", "pattern": HEX_COLOUR.pattern}},
     }
     return {
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},

@@ -20,11 +20,11 @@ from participation.comments.models import Comment
 from participation.comments.permissions import comment_refusal
 from participation.extensions import db
 from participation.layers.models import Layer
-from participation.layers.queries import MAX_ZOOM, published_features
+from participation.layers.serving.features import MAX_ZOOM, features_scope, published_features
 from participation.loaders import get_by_id
 from participation.municipalities.models import Municipality
-from participation.projects.models import Phase, Project
-from participation.projects.permissions import can_view_project
+from participation.projects.models import Project
+from participation.projects.permissions import can_view_project, visible_projects
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -51,9 +51,8 @@ def openapi():
 @bp.get("/projects")
 def projects():
     query = (
-        select(Project)
+        visible_projects(None)  # the list is public, the same for everyone
         .options(selectinload(Project.municipality), selectinload(Project.categories))
-        .where(Project.phase != Phase.DRAFT)
         .order_by(Project.id)
     )
     slug = request.args.get("municipality")
@@ -159,4 +158,4 @@ def layer_features(layer_id: int):
     if raw is not None and (zoom is None or zoom > MAX_ZOOM):
         return _bad_request(_("The zoom must be a whole number from 0 to {maximum}.").format(maximum=MAX_ZOOM), "zoom")
     key = f"version:{layer.current_version_id}:zoom:{zoom}"
-    return _json_with_etag(cached_json(f"layer:{layer.id}", key, lambda: published_features(layer, zoom)))
+    return _json_with_etag(cached_json(features_scope(layer.id), key, lambda: published_features(layer, zoom)))

@@ -1,37 +1,40 @@
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
-
+from wtforms.validators import Length, Optional
 
 
 class CommentForm(FlaskForm):
-    text = TextAreaField(_l("Your comment"), validators=[DataRequired()])
-    category = SelectField(_l("Category"), coerce=int, validators=[Optional()])
+    """Renders the comment form and checks its CSRF token, nothing more: the view hands the values
+    to services.parse_comment, which decides for the form and the JSON API alike."""
+
+    text = TextAreaField(_l("Your comment"))
+    #: The placeholder "0" means that nothing was chosen; the view passes every other value on as sent.
+    category = SelectField(_l("Category"), validate_choice=False)
     #: Filled by the map script when a pin is placed; empty for a comment without a place.
     lon = HiddenField()
     lat = HiddenField()
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.text.validators = [DataRequired(), Length(max=current_app.config["COMMENT_MAX_LENGTH"])]
         categories = project.categories if project is not None else []
         # A placeholder first, so that nobody files a comment under the first category by accident.
         self.category.choices = [(0, _l("Please choose"))] + [(c.id, c.name) for c in categories]
-        if categories:
-            self.category.validators = [DataRequired(message=_l("Please choose one of the project's categories."))]
-            self.category.flags.required = True  # flags are read from the class's validators otherwise
+        # Only for the browser (`required`, no "(optional)" on the label); parse_comment enforces it.
+        self.text.flags.required = True
+        self.category.flags.required = bool(categories)
 
 
 class ReplyForm(FlaskForm):
-    text = TextAreaField(_l("Your reply"), validators=[DataRequired()])
+    """CSRF only, like CommentForm: services.parse_comment checks the text."""
+
+    text = TextAreaField(_l("Your reply"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.text.validators = [DataRequired(), Length(max=current_app.config["COMMENT_MAX_LENGTH"])]
+        self.text.flags.required = True
 
 
 class ReportForm(FlaskForm):

@@ -1,6 +1,7 @@
 """Creating comments, replies, supports and reports; moderation."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -24,12 +25,17 @@ def comments_scope(project_id: int) -> str:
 
 
 class CommentInputError(ValueError):
-    """Bad comment input; `field` names the offending field, the message is translated."""
+    """Bad comment input: `problems` maps each offending field to its translated message, in the
+    order the fields are checked; `field` and `message` are the first of them."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        self.field, self.message = next(iter(self.problems.items()))
+        super().__init__(self.message)
+
+
+class _Refused(Exception):
+    """A rule is broken; parse_comment files the message under the field being checked."""
 
 
 @dataclass(frozen=True)
@@ -42,47 +48,79 @@ class CommentDraft:
 
 def parse_comment(project: Project, text: object, category_id: object = None, lon: object = None,
                   lat: object = None, parent_id: object = None) -> CommentDraft:
-    """Check comment input against the project; raises CommentInputError."""
+    """Check comment input against the project: the one place with the rules for a comment.
+
+    The HTML forms and the JSON API both call it with the values as sent, ids as ints, so that both
+    refuse the same input with the same message. Every field is checked, so that a form can name
+    all mistakes at once. A reply (`parent_id` given) has neither category nor place.
+
+    Raises
+    ------
+    CommentInputError
+        If any field is wrong.
+    """
+    problems: dict[str, str] = {}
+
+    def check(field: str, rule: Callable[..., object], *args: object):
+        try:
+            return rule(*args)
+        except _Refused as refusal:
+            problems[field] = str(refusal)
+            return None
+
+    text = check("text", _text, text)
+    parent = category = location = None
+    if parent_id not in (None, ""):
+        parent = check("parent_id", _parent, project, parent_id)
+    else:
+        category = check("category_id", _category, project, category_id)
+        location = check("location", _location, project, lon, lat)
+    if problems:
+        raise CommentInputError(problems)
+    return CommentDraft(text, category, location, parent)
+
+
+def _text(text: object) -> str:
     if not isinstance(text, str) or not text.strip():
-        raise CommentInputError("text", _("Please write a comment."))
+        raise _Refused(_("Please write a comment."))
     text = text.strip()
     limit = current_app.config["COMMENT_MAX_LENGTH"]
     if len(text) > limit:
-        raise CommentInputError("text", _("The comment is too long: at most {limit} characters.").format(limit=limit))
-    if "\x00" in text:
-        raise CommentInputError("text", _("The comment contains characters that are not allowed."))
+        raise _Refused(_("The comment is too long: at most {limit} characters.").format(limit=limit))
+    return text
 
-    parent = None
-    if parent_id not in (None, ""):
-        valid_id = isinstance(parent_id, int) and not isinstance(parent_id, bool)
-        parent = get_by_id(Comment, parent_id) if valid_id else None
-        if parent is None or parent.project_id != project.id or parent.is_removed:
-            raise CommentInputError("parent_id", _("The comment you reply to does not exist."))
-        if parent.parent_id is not None:
-            raise CommentInputError("parent_id", _("Replies can only be made to top-level comments."))
-        return CommentDraft(text, None, None, parent)
 
-    category = None
-    if category_id not in (None, ""):
-        valid = {c.id for c in project.categories}
-        if not isinstance(category_id, int) or isinstance(category_id, bool) or category_id not in valid:
-            raise CommentInputError("category_id", _("Please choose one of the project's categories."))
-        category = category_id
-    elif project.categories:
-        raise CommentInputError("category_id", _("Please choose one of the project's categories."))
+def _parent(project: Project, parent_id: object) -> Comment:
+    valid_id = isinstance(parent_id, int) and not isinstance(parent_id, bool)
+    parent = get_by_id(Comment, parent_id) if valid_id else None
+    if parent is None or parent.project_id != project.id or parent.is_removed:
+        raise _Refused(_("The comment you reply to does not exist."))
+    if parent.parent_id is not None:
+        raise _Refused(_("Replies can only be made to top-level comments."))
+    return parent
 
-    location = None
-    if lon not in (None, "") or lat not in (None, ""):
-        try:
-            location = parse_point(lon, lat)
-        except GeoInputError as error:
-            raise CommentInputError("location", _(error.message).format(**error.params)) from None
-        if not area_covers(db.session, Project, Project.spatial, project.id, location):
-            raise CommentInputError(
-                "location",
-                _("The pin lies outside the project area. Please place it inside the outlined area."),
-            )
-    return CommentDraft(text, category, location, None)
+
+def _category(project: Project, category_id: object) -> int | None:
+    if category_id in (None, ""):
+        if project.categories:
+            raise _Refused(_("Please choose one of the project's categories."))
+        return None
+    valid = {c.id for c in project.categories}
+    if not isinstance(category_id, int) or isinstance(category_id, bool) or category_id not in valid:
+        raise _Refused(_("Please choose one of the project's categories."))
+    return category_id
+
+
+def _location(project: Project, lon: object, lat: object) -> Point | None:
+    if lon in (None, "") and lat in (None, ""):
+        return None
+    try:
+        location = parse_point(lon, lat)
+    except GeoInputError as error:
+        raise _Refused(_(error.message).format(**error.params)) from None
+    if not area_covers(db.session, Project, Project.spatial, project.id, location):
+        raise _Refused(_("The pin lies outside the project area. Please place it inside the outlined area."))
+    return location
 
 
 def create_comment(project: Project, author, draft: CommentDraft) -> Comment:

@@ -22,6 +22,17 @@ def _back(comment_or_project, anchor: str | None = None):
     )
 
 
+def _category_id(raw: str | None) -> object:
+    """The category as the API would send it: digits as an int, the placeholder as none chosen,
+    anything else as it came, for parse_comment to refuse with its own message."""
+    if raw in (None, "", "0"):
+        return None
+    # At most 18 digits: int() of thousands of digits is refused by Python itself, and no id is that long.
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    return raw
+
+
 @bp.post("/<slug>/projekte/<int:project_id>/kommentare")
 @login_required
 def create(slug: str, project_id: int):
@@ -33,17 +44,18 @@ def create(slug: str, project_id: int):
     if refusal:
         abort(403, refusal)
     form = CommentForm(project=project)
-    if not form.validate():
+    if not form.validate():  # the CSRF token only: parse_comment decides about the content
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "danger")
         return _back(project, "comment-form")
     try:
         draft = services.parse_comment(
-            project, form.text.data, form.category.data if project.categories else None, form.lon.data, form.lat.data
+            project, form.text.data, _category_id(form.category.data), form.lon.data, form.lat.data
         )
     except services.CommentInputError as error:
-        flash(error.message, "danger")
+        for message in error.problems.values():
+            flash(message, "danger")
         return _back(project, "comment-form")
     comment = services.create_comment(project, current_user, draft)
     db.session.commit()
@@ -59,14 +71,16 @@ def reply(slug: str, comment_id: int):
     if refusal:
         abort(403, refusal)
     form = ReplyForm()
-    if not form.validate():
-        for message in form.text.errors:
-            flash(message, "danger")
+    if not form.validate():  # the CSRF token only, as in `create`
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
         return _back(comment, f"comment-{comment.id}")
     try:
         draft = services.parse_comment(comment.project, form.text.data, parent_id=comment.id)
     except services.CommentInputError as error:
-        flash(error.message, "danger")
+        for message in error.problems.values():
+            flash(message, "danger")
         return _back(comment, f"comment-{comment.id}")
     created = services.create_comment(comment.project, current_user, draft)
     db.session.commit()

@@ -6,10 +6,12 @@ column, exchanged as hex EWKB, which PostGIS parses and prints natively.
 """
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timezone
 
 import shapely
 from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Enum
 from sqlalchemy.types import DateTime, LargeBinary, TypeDecorator, UserDefinedType
 
 SRID = 4326
@@ -89,3 +91,8 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value
+
+
+def text_enum(kind: type[enum.Enum]) -> Enum:
+    """A column type storing a StrEnum by its value as plain text (no database enum type to migrate)."""
+    return Enum(kind, native_enum=False, length=20, values_callable=lambda members: [m.value for m in members])

@@ -20,6 +20,8 @@ from participation.comments.models import Comment, Support
 from participation.demo import data
 from participation.extensions import db
 from participation.layers import services as layer_services
+from participation.layers.styles import services as styles
+from participation.maps import services as maps
 from participation.layers.models import Layer
 from participation.municipalities import services as towns
 from participation.municipalities.models import Municipality
@@ -143,12 +145,12 @@ def _plan_layer(project: Project, gis: User) -> None:
                 project.municipality, path, path.name, name=name, user=gis, source="Demo, erzeugt",
                 attribution="Demo-Daten, dl-de/zero-2-0", description="Art der baulichen Nutzung im Planentwurf.")
         layer = version.layer
-        layer_services.set_style(layer, gis, {
+        styles.set_style(layer, gis, {
             "opacity": 0.45, "width": 1.5, "stroke": "#333333", "categorise_by": "nutzung",
             "categories": [{"value": value, "colour": colour, "label": label} for value, colour, label in data.ZONES],
         }, [{"attribute": "nutzung", "label": "Art der Nutzung"}, {"attribute": "grz", "label": "Grundflächenzahl"}])
-    if not project.map_layers:
-        layer_services.arrange_project_map(project, gis, [(layer.id, True)])
+    if not project.map.layers:
+        maps.arrange_map(project.map, project.municipality, gis, [(layer.id, True)])
 
 
 def _blocks(bounds) -> dict:

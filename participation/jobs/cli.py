@@ -8,14 +8,13 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.jobs import services
 from participation.jobs.models import Job, JobStatus
+from participation.jobs.worker import work
 
 
 @click.command("worker", help="Run a background worker (needs REDIS_URL).")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker(burst: bool):
-    from participation.jobs.worker import work
-
     try:
         work(burst=burst)
     except RuntimeError as error:
@@ -72,6 +71,7 @@ def wait(job_id: int, timeout: float):
 def selftest(seconds: float, no_wait: bool):
     """Queue a harmless job that reports progress, to check the worker set-up."""
     job = services.enqueue("selftest", {"seconds": seconds})
+    db.session.commit()
     click.echo(f"queued job {job.id}")
     if not no_wait:
         job = _follow(job.id, seconds + 120)
@@ -88,4 +88,5 @@ def retry(job_id: int):
     if job is None or job.status is not JobStatus.FAILED:
         raise click.ClickException("only a failed job can be retried")
     services.retry(job)
+    db.session.commit()
     click.echo(f"queued job {job.id} again")

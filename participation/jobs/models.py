@@ -3,11 +3,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from participation.database.mixins import TimestampMixin
-from participation.database.types import UTCDateTime
+from participation.database.types import UTCDateTime, text_enum
 from participation.extensions import db
 
 
@@ -23,7 +23,7 @@ class Job(TimestampMixin, db.Model):
     #: Key into `participation.jobs.registry.JOB_TYPES`.
     kind: Mapped[str] = mapped_column(String(50))
     status: Mapped[JobStatus] = mapped_column(
-        Enum(JobStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        text_enum(JobStatus),
         default=JobStatus.QUEUED,
         index=True,
     )

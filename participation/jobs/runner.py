@@ -12,7 +12,7 @@ from geo.errors import N_
 from participation.database.mixins import utcnow
 from participation.extensions import db
 from participation.jobs.models import Job, JobStatus
-from participation.jobs.registry import JOB_TYPES, JobFailed, load_job_types
+from participation.jobs.registry import JobFailed, job_function
 
 
 class JobContext:
@@ -52,7 +52,6 @@ def _heartbeat(job_id: int, stop: threading.Event, app) -> None:
 
 def run_job(job_id: int) -> None:
     """Run a queued job to its end and record the outcome. Safe to call twice."""
-    load_job_types()
     claimed = db.session.execute(
         update(Job)
         .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
@@ -67,7 +66,9 @@ def run_job(job_id: int) -> None:
     beat.start()
     outcome: dict
     try:
-        function = JOB_TYPES[job.kind]
+        function = job_function(job.kind)
+        if function is None:
+            raise LookupError(f"no job type {job.kind!r} in this app")
         result = function(JobContext(job_id), **(job.payload or {}))
         db.session.commit()
         outcome = dict(status=JobStatus.FINISHED, progress=1.0, result=result, message=N_("Done."), message_params={})

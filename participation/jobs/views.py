@@ -8,6 +8,7 @@ from participation.extensions import db
 from participation.jobs import services
 from participation.jobs.models import Job, JobStatus
 from participation.jobs.permissions import can_view_job
+from participation.web.i18n import translated
 
 bp = Blueprint("jobs", __name__, url_prefix="/auftraege")
 
@@ -19,17 +20,13 @@ def _get_job(job_id: int) -> Job:
     return job
 
 
-def job_message(job: Job) -> str:
-    return _(job.message).format(**(job.message_params or {})) if job.message else ""
-
-
 def job_state(job: Job) -> dict:
     return {
         "id": job.id,
         "kind": job.kind,
         "status": job.status.value,
         "progress": round(job.progress, 3),
-        "message": job_message(job),
+        "message": translated(job.message, job.message_params),
         "done": job.is_done,
         "result": job.result if job.status is JobStatus.FINISHED else None,
     }
@@ -55,5 +52,6 @@ def retry(job_id: int):
     if job.status is not JobStatus.FAILED:
         abort(409)
     services.retry(job)
+    db.session.commit()
     flash(_("The job has been queued again."), "success")
     return redirect(url_for("jobs.show", job_id=job.id))

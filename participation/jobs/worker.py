@@ -10,6 +10,8 @@ from participation.backends import redis_client
 from participation.extensions import db
 from participation.jobs.models import Job
 from participation.jobs.runner import reap_stale_jobs, run_job
+from participation.jobs.services import QUEUE_NAME, dispatch
+
 
 def perform(job_id: int) -> None:
     """Called by RQ inside ``flask worker``, which holds the app context."""
@@ -20,13 +22,11 @@ def perform(job_id: int) -> None:
 
 
 def _reaper(app, stop: threading.Event) -> None:
-    from participation.jobs.services import dispatch
-
     with app.app_context():
         while True:
             try:
                 for job_id in reap_stale_jobs():
-                    dispatch(db.session.get(Job, job_id))
+                    dispatch(app, job_id, db.session.get(Job, job_id).attempts)
             except Exception:  # noqa: BLE001 - the reaper must outlive a passing database error
                 app.logger.exception("Reaping stale jobs failed")
                 db.session.rollback()
@@ -38,8 +38,6 @@ def _reaper(app, stop: threading.Event) -> None:
 
 def work(burst: bool = False) -> None:
     """Serve the queue until stopped (or until it is empty, with `burst`)."""
-    from participation.jobs.services import QUEUE_NAME
-
     client = redis_client()
     if client is None:
         raise RuntimeError("REDIS_URL is not set: without Redis, jobs run inside the app and need no worker")

@@ -8,12 +8,12 @@ from __future__ import annotations
 import enum
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database.mixins import BBoxMixin, TimestampMixin
 from participation.database.spatial import SpatialTable
-from participation.database.types import Geometry
+from participation.database.types import Geometry, text_enum
 from participation.extensions import db
 
 
@@ -28,26 +28,9 @@ class LayerKind(enum.StrEnum):
     WMTS = "wmts"
 
 
-class UploadStatus(enum.StrEnum):
-    """The steps of a browser upload, from the file to a published version."""
-
-    CHECKING = "checking"
-    #: The file has several layers or no CRS: the uploader must choose.
-    NEEDS_CHOICE = "needs_choice"
-    FAILED = "failed"
-    #: A version was stored unpublished; the uploader reviews the report and confirms.
-    READY = "ready"
-    PUBLISHED = "published"
-    DISCARDED = "discarded"
-
-
-def _enum(kind):
-    return Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class Layer(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[LayerKind] = mapped_column(_enum(LayerKind), default=LayerKind.VECTOR)
+    kind: Mapped[LayerKind] = mapped_column(text_enum(LayerKind), default=LayerKind.VECTOR)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -60,7 +43,7 @@ class Layer(TimestampMixin, db.Model):
         ForeignKey("layer_version.id", use_alter=True, ondelete="SET NULL")
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    #: How features are drawn (participation.layers.styles.clean_style() shape); {} is the default look.
+    #: How features are drawn (participation.layers.styles.rules.clean_style() shape); {} is the default look.
     style: Mapped[dict] = mapped_column(JSON, default=dict)
     #: The attributes shown in a feature's popup, in order: [{"attribute": "GRZ", "label": "Grundflächenzahl"}].
     #: Empty by default: residents see no attribute the GIS team has not chosen.
@@ -110,57 +93,3 @@ class LayerFeature(BBoxMixin, db.Model):
     geometry: Mapped[BaseGeometry] = mapped_column(Geometry("GEOMETRY"))
     #: The feature's attributes as JSON-able values.
     properties: Mapped[dict] = mapped_column(JSON, default=dict)
-
-
-class ProjectLayer(db.Model):
-    """A layer on a project's map, in the order of the layer switcher."""
-
-    __table_args__ = (UniqueConstraint("project_id", "layer_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
-    layer_id: Mapped[int] = mapped_column(ForeignKey("layer.id", ondelete="CASCADE"), index=True)
-    #: 0 is drawn at the bottom and listed first.
-    position: Mapped[int] = mapped_column(default=0)
-    #: Switched on when the map opens.
-    visible: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    layer: Mapped[Layer] = relationship()
-
-
-class LayerUpload(TimestampMixin, db.Model):
-    """A file uploaded in the browser, kept until it is published or discarded.
-
-    The file is checked by a background job; when it has several layers or no
-    CRS the uploader chooses and the job runs again on the same file.
-    """
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
-    #: Set when the upload is a new version of an existing layer.
-    layer_id: Mapped[int | None] = mapped_column(ForeignKey("layer.id", ondelete="CASCADE"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
-    status: Mapped[UploadStatus] = mapped_column(_enum(UploadStatus), default=UploadStatus.CHECKING)
-    #: Random file name under UPLOAD_FOLDER/layer-uploads/; removed once published or discarded.
-    stored_name: Mapped[str] = mapped_column(String(100))
-    original_filename: Mapped[str] = mapped_column(String(300))
-    name: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(300), default="")
-    attribution: Mapped[str] = mapped_column(String(300), default="")
-    #: The uploader's choices: a layer key inside the file and an EPSG code.
-    source_layer: Mapped[str | None] = mapped_column(String(200))
-    crs: Mapped[int | None]
-    #: Why the upload failed or what must be chosen: an English msgid and its parameters.
-    message: Mapped[str] = mapped_column(Text, default="")
-    message_params: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: What to choose from: {"layers": [{"key", "name", "feature_count", "geometry_type"}], "crs": [25832, …]}.
-    choices: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: The version stored from this upload (unpublished until the uploader confirms).
-    version_id: Mapped[int | None] = mapped_column(ForeignKey("layer_version.id", ondelete="SET NULL"))
-
-    municipality: Mapped["Municipality"] = relationship()  # noqa: F821
-    layer: Mapped[Layer | None] = relationship(foreign_keys=[layer_id])
-    version: Mapped[LayerVersion | None] = relationship(foreign_keys=[version_id])
-    job: Mapped["Job | None"] = relationship()  # noqa: F821

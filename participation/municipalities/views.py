@@ -12,8 +12,9 @@ from participation.municipalities import services
 from participation.municipalities.forms import TownSettingsForm
 from participation.municipalities.permissions import can_manage_projects, can_manage_town
 from participation.municipalities.services import LOGO_TYPES, logo_folder
-from participation.projects.models import Phase, Project
-from participation.web.maps import overview_map
+from participation.projects.models import Project
+from participation.projects.permissions import visible_projects
+from participation.web.folium_maps import overview_map
 
 bp = Blueprint("municipalities", __name__)
 
@@ -22,9 +23,7 @@ bp = Blueprint("municipalities", __name__)
 def show(slug: str):
     town = get_municipality(slug)
     manager = can_manage_projects(current_user, town)
-    query = select(Project).where(Project.municipality_id == town.id)
-    if not manager:
-        query = query.where(Project.phase != Phase.DRAFT)
+    query = visible_projects(current_user).where(Project.municipality_id == town.id)
     projects = db.session.scalars(query.order_by(Project.created_at.desc())).all()
     areas = [p for p in projects if p.min_x is not None]
     bounds = (

@@ -4,10 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import DateField, FieldList, FormField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import ColorInput
 
 from participation.projects.models import Phase
+from participation.web.colours import colour_validator
 
 
 #: Categories offered on the form; empty rows are ignored.
@@ -33,7 +34,7 @@ class CategoryForm(FlaskForm):
         _l("Colour"),
         widget=ColorInput(),
         default="#1f77b4",
-        validators=[Optional(), Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Choose a colour."))],
+        validators=[Optional(), colour_validator()],
     )
 
 

@@ -4,13 +4,14 @@ import enum
 from datetime import date
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Date, Enum, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database.mixins import BBoxMixin, TimestampMixin
 from participation.database.spatial import SpatialTable
-from participation.database.types import Geometry
+from participation.database.types import Geometry, text_enum
 from participation.extensions import db
+from participation.maps.models import HasMap
 
 
 class Phase(enum.StrEnum):
@@ -23,7 +24,7 @@ class Phase(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Project(TimestampMixin, BBoxMixin, db.Model):
+class Project(HasMap, TimestampMixin, BBoxMixin, db.Model):
     spatial = SpatialTable("project", "area")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +34,7 @@ class Project(TimestampMixin, BBoxMixin, db.Model):
     #: Markdown; rendered and sanitised on output, never stored as HTML.
     description: Mapped[str] = mapped_column(Text, default="")
     phase: Mapped[Phase] = mapped_column(
-        Enum(Phase, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        text_enum(Phase),
         default=Phase.DRAFT,
     )
     #: First and last day (inclusive, Europe/Berlin) on which comments are accepted.
@@ -46,10 +47,6 @@ class Project(TimestampMixin, BBoxMixin, db.Model):
     municipality: Mapped["Municipality"] = relationship(back_populates="projects")  # noqa: F821
     categories: Mapped[list["Category"]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Category.position"
-    )
-    #: GIS layers on the project map, bottom first.
-    map_layers: Mapped[list["ProjectLayer"]] = relationship(  # noqa: F821
-        cascade="all, delete-orphan", order_by="ProjectLayer.position"
     )
 
     def set_area(self, area: BaseGeometry | None) -> None:

@@ -4,12 +4,26 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from participation.accounts.permissions import is_planner_for
+from sqlalchemy import Select, or_, select
+
+from participation.accounts.permissions import is_planner_for, planner_town_ids
 from participation.projects.models import Phase, Project
 
 
 def can_view_project(user, project: Project) -> bool:
+    """Published projects for everyone; drafts for the town's planners."""
     return project.is_published or is_planner_for(user, project.municipality)
+
+
+def visible_projects(user) -> Select:
+    """`can_view_project` as a query: every project `user` may see, to be narrowed further.
+
+    `None` (or an anonymous user) gives the published projects only.
+    """
+    towns = planner_town_ids(user)
+    if towns is None:
+        return select(Project)
+    return select(Project).where(or_(Project.phase != Phase.DRAFT, Project.municipality_id.in_(towns)))
 
 
 def can_create_project(user, municipality) -> bool:

@@ -15,9 +15,10 @@ from participation.projects import services
 from participation.projects.forms import ProjectForm
 from participation.projects.models import Phase
 from participation.projects.permissions import can_create_project, can_edit_project, can_view_project
-from participation.layers.mapping import project_layers
-from participation.layers.permissions import can_arrange_project_map
-from participation.web.maps import area_map
+from participation.maps.drawing import draw_map
+from participation.maps.editor import edit_map_page
+from participation.maps.permissions import can_arrange_maps
+from participation.web.folium_maps import area_map
 
 bp = Blueprint("projects", __name__)
 
@@ -30,12 +31,10 @@ def show(slug: str, project_id: int):
         abort(404)
     page = comment_queries.comment_page(project, current_user, request.args.get("seite", 1, type=int))
     form = CommentForm(project=project)
-    map_layers, switcher = project_layers(project)
     return render_template(
         "projects/show.html",
-        map_layers=map_layers,
-        switcher=switcher,
-        can_arrange_map=can_arrange_project_map(current_user, project),
+        drawing=draw_map(project.map),
+        can_arrange_map=can_arrange_maps(current_user, town),
         town=town,
         project=project,
         page=page,
@@ -46,6 +45,17 @@ def show(slug: str, project_id: int):
         map=area_map(project.area),
         max_length=current_app.config["COMMENT_MAX_LENGTH"],
     )
+
+
+@bp.route("/<slug>/projekte/<int:project_id>/karte", methods=["GET", "POST"])
+@login_required
+def edit_map(slug: str, project_id: int):
+    town = get_municipality(slug)
+    project = get_project(town, project_id)
+    if not can_arrange_maps(current_user, town):
+        abort(403)
+    return edit_map_page(town, project.map, title=project.title, area=project.area,
+                         back_url=url_for("projects.show", slug=town.slug, project_id=project.id))
 
 
 @bp.route("/<slug>/projekte/neu", methods=["GET", "POST"])

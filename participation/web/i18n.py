@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
-from participation.web.urls import safe_next
+from participation.web.redirects import safe_next
 
 bp = Blueprint("i18n", __name__)
 
@@ -25,6 +26,12 @@ def set_language():
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     return redirect(safe_next(request.form.get("next")) or url_for("pages.index"))
+
+
+def translated(message: str, params: dict | None = None) -> str:
+    """A stored English msgid (from a job, an upload or a `GeoInputError`) in the reader's language,
+    its placeholders filled after translation."""
+    return _(message).format(**(params or {})) if message else ""
 
 
 def init_app(app: Flask) -> None:

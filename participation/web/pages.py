@@ -7,21 +7,17 @@ from sqlalchemy import func, select, text
 from participation.backends import redis_alive
 from participation.extensions import db
 from participation.municipalities.models import Municipality
-from participation.projects.models import Phase, Project
-from participation.web.tiles import blank_tile
+from participation.projects.permissions import visible_projects
+from participation.web.offline_tile import blank_tile
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def index():
-    counts = dict(
-        db.session.execute(
-            select(Project.municipality_id, func.count(Project.id))
-            .where(Project.phase != Phase.DRAFT)
-            .group_by(Project.municipality_id)
-        ).all()
-    )
+    visible = visible_projects(None).subquery()  # public figures, the same for everyone
+    counts = dict(db.session.execute(
+        select(visible.c.municipality_id, func.count()).group_by(visible.c.municipality_id)).all())
     towns = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
     return render_template("pages/index.html", towns=towns, counts=counts)
 

@@ -9,11 +9,12 @@ from flask import Flask, current_app
 from flask_babel import format_date, format_datetime
 from markupsafe import Markup
 
+from participation.web.colours import is_colour
+
 _ALLOWED_TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4",
     "blockquote", "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
 }
-_HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -33,7 +34,7 @@ def render_markdown(text: str | None) -> Markup:
 
 def safe_color(value: str | None) -> str:
     """A colour for a style sheet, or a neutral grey if it is not ``#rrggbb``."""
-    return value if value and _HEX_COLOR.match(value) else "#666666"
+    return value if is_colour(value) else "#666666"
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,7 @@
   "use strict";
   var root = document.querySelector("[data-area-editor]");
   if (!root) { return; }
-  var map = window[root.querySelector("[data-map-name]").dataset.mapName];
+  var map = Pool.mapOf(root);
   var field = document.getElementById("area_geojson");
   var status = root.querySelector("[data-area-status]");
   var drawn = new L.FeatureGroup().addTo(map);
@@ -16,7 +16,7 @@
   function write() {
     var features = drawn.toGeoJSON().features;
     field.value = features.length ? JSON.stringify({ type: "FeatureCollection", features: features }) : "";
-    status.textContent = features.length ? root.dataset.msgDrawn : "";
+    Pool.say(status, features.length ? root.dataset.msgDrawn : "");
   }
   map.on(L.Draw.Event.CREATED, function (e) { drawn.addLayer(e.layer); write(); });
   map.on(L.Draw.Event.EDITED, write);

@@ -8,13 +8,12 @@
   var labels = JSON.parse(root.dataset.labels);
   var bar = root.querySelector("[data-job-progress]");
   function poll() {
-    fetch(root.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
+    Pool.fetchJSON(root.dataset.statusUrl)
       .then(function (state) {
-        root.querySelector("[data-job-status]").textContent = labels[state.status] || state.status;
+        Pool.say(root.querySelector("[data-job-status]"), labels[state.status] || state.status);
         bar.value = Math.round(state.progress * 100);
         bar.textContent = bar.value + " %";
-        root.querySelector("[data-job-message]").textContent = state.message;
+        Pool.say(root.querySelector("[data-job-message]"), state.message);
         if (state.done) {
           // A failed job shows its retry button after a reload; some pages show the result that way too.
           if (state.status === "failed" || root.dataset.reloadWhenDone === "true") { window.location.reload(); }

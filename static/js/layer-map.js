@@ -88,8 +88,7 @@
       pending = new AbortController();
       var url = config.source.url + (config.source.url.indexOf("?") < 0 ? "?" : "&") + "zoom=" + zoom;
       report(config, "loading");
-      fetch(url, { signal: pending.signal, headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })
-        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      Pool.fetchJSON(url, { signal: pending.signal, headers: { Accept: "application/geo+json, application/json" } })
         .then(function (data) { group.clearLayers(); group.addData(data); loadedZoom = zoom; report(config, "loaded"); })
         .catch(function (err) { if (err.name !== "AbortError") { report(config, "error"); } });
     }
@@ -131,7 +130,7 @@
   }
 
   function setUp(root) {
-    var map = window[root.querySelector("[data-map-name]").dataset.mapName];
+    var map = Pool.mapOf(root);
     var configs = JSON.parse(root.dataset.layers || "[]");
     var status = root.querySelector("[data-layer-status]");
     var states = {};
@@ -139,15 +138,15 @@
       states[config.id] = state;
       var failed = configs.filter(function (c) { return states[c.id] === "error"; });
       if (failed.length) {
-        status.textContent = root.dataset.msgLayerError.replace("{name}", failed[0].name);
+        Pool.say(status, root.dataset.msgLayerError.replace("{name}", failed[0].name));
       } else if (configs.some(function (c) { return states[c.id] === "loading"; })) {
-        status.textContent = root.dataset.msgLayerLoading;
+        Pool.say(status, root.dataset.msgLayerLoading);
       } else {
         var hidden = configs.filter(function (c) {
           return layers[c.id] && map.hasLayer(layers[c.id]) && c.source.min_zoom && map.getZoom() < c.source.min_zoom;
         });
-        status.textContent = hidden.length ? root.dataset.msgLayerZoom.replace("{name}", hidden[0].name)
-                                           : root.dataset.msgLayerLoaded;
+        Pool.say(status, hidden.length ? root.dataset.msgLayerZoom.replace("{name}", hidden[0].name)
+                                       : root.dataset.msgLayerLoaded);
       }
     }
     var layers = {};

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   document.querySelectorAll(".pool-map[data-map-name]").forEach(function (box) {
-    var map = window[box.dataset.mapName];
+    var map = Pool.mapOf(box);
     if (!map || box.dataset.labelled) { return; }
     box.dataset.labelled = "true";
     function label(el, text) { if (el && text) { el.title = text; el.setAttribute("aria-label", text); } }

@@ -6,7 +6,7 @@
   var root = document.querySelector("[data-project-map]");
   if (!root) { return; }
   var mapEl = root.querySelector("[data-map-name]");
-  var map = window[mapEl.dataset.mapName];
+  var map = Pool.mapOf(root);
   var status = root.querySelector("[data-map-status]");
   var area = root.dataset.area ? JSON.parse(root.dataset.area) : null;
   var msg = function (name) { return root.dataset["msg" + name] || ""; };
@@ -45,10 +45,8 @@
     var b = map.getBounds();
     var bbox = [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90),
                 Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90)].join(",");
-    status.textContent = msg("Loading");
-    fetch(root.dataset.commentsUrl + "?bbox=" + encodeURIComponent(bbox),
-          { signal: pending.signal, headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+    Pool.say(status, msg("Loading"));
+    Pool.fetchJSON(root.dataset.commentsUrl + "?bbox=" + encodeURIComponent(bbox), { signal: pending.signal })
       .then(function (data) {
         var fresh = [];
         data.features.forEach(function (f) {
@@ -60,11 +58,11 @@
           fresh.push(m);
         });
         cluster.addLayers(fresh);
-        status.textContent = data.numberMatched > data.numberReturned
+        Pool.say(status, data.numberMatched > data.numberReturned
           ? msg("Truncated").replace("{shown}", data.numberReturned).replace("{total}", data.numberMatched)
-          : msg(data.numberMatched === 1 ? "LoadedOne" : "Loaded").replace("{n}", data.numberMatched);
+          : msg(data.numberMatched === 1 ? "LoadedOne" : "Loaded").replace("{n}", data.numberMatched));
       })
-      .catch(function (err) { if (err.name !== "AbortError") { status.textContent = msg("Error"); } });
+      .catch(function (err) { if (err.name !== "AbortError") { Pool.say(status, msg("Error")); } });
   }
   var timer = null;
   map.on("moveend", function () { clearTimeout(timer); timer = setTimeout(load, 150); });
@@ -99,26 +97,11 @@
   map.getContainer().appendChild(cross);
   map.getContainer().setAttribute("aria-describedby", "map-help");
 
-  function inRing(pt, ring) {
-    var inside = false;
-    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
-      if ((yi > pt[1]) !== (yj > pt[1]) && pt[0] < (xj - xi) * (pt[1] - yi) / (yj - yi) + xi) { inside = !inside; }
-    }
-    return inside;
-  }
-  function inArea(ll) {
-    if (!area) { return true; }
-    var polys = area.type === "MultiPolygon" ? area.coordinates : [area.coordinates];
-    var pt = [ll.lng, ll.lat];
-    return polys.some(function (rings) {
-      return inRing(pt, rings[0]) && !rings.slice(1).some(function (hole) { return inRing(pt, hole); });
-    });
-  }
-
   function setPin(ll) {
-    if (!inArea(ll)) {
-      pinStatus.textContent = msg("Outside");
+    // Checked as sent: the fields carry 7 decimals, and those are what the server judges.
+    var sentLng = ll.lng.toFixed(7), sentLat = ll.lat.toFixed(7);
+    if (!Pool.inArea(area, parseFloat(sentLng), parseFloat(sentLat))) {
+      Pool.say(pinStatus, msg("Outside"));
       pinStatus.classList.add("pin-status--error");
       return;
     }
@@ -128,15 +111,15 @@
       pin.on("dragend", function () { setPin(pin.getLatLng()); });
     }
     pin.setLatLng(ll);
-    lon.value = ll.lng.toFixed(7);
-    lat.value = ll.lat.toFixed(7);
-    pinStatus.textContent = msg("Placed") + " (" + ll.lat.toFixed(5) + ", " + ll.lng.toFixed(5) + ")";
+    lon.value = sentLng;
+    lat.value = sentLat;
+    Pool.say(pinStatus, msg("Placed") + " (" + ll.lat.toFixed(5) + ", " + ll.lng.toFixed(5) + ")");
   }
   function clearPin() {
     if (pin) { map.removeLayer(pin); pin = null; }
     lon.value = ""; lat.value = "";
     pinStatus.classList.remove("pin-status--error");
-    pinStatus.textContent = msg("Removed");
+    Pool.say(pinStatus, msg("Removed"));
   }
 
   map.on("click", function (e) { setPin(e.latlng); });

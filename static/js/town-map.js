@@ -4,9 +4,8 @@
   "use strict";
   var root = document.querySelector("[data-town-map]");
   if (!root) { return; }
-  var map = window[root.querySelector("[data-map-name]").dataset.mapName];
-  fetch(root.dataset.projectsUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-    .then(function (r) { return r.json(); })
+  var map = Pool.mapOf(root);
+  Pool.fetchJSON(root.dataset.projectsUrl)
     .then(function (data) {
       var layer = L.geoJSON(data, {
         style: { color: "#004b76", weight: 2, fillOpacity: 0.15 },

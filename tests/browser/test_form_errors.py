@@ -58,6 +58,6 @@ def test_empty_comment_is_refused_with_an_alert_at_the_form(page, watch, create_
     assert page.url.endswith("#comment-form")
     alerts = page.get_by_role("alert")
     # Both missing fields are named: the text and the category (no default category is chosen).
-    assert alerts.filter(has_text="Dieses Feld wird benötigt.").is_visible()
+    assert alerts.filter(has_text="Bitte schreiben Sie einen Kommentar.").is_visible()
     assert alerts.filter(has_text="Bitte wählen Sie eine der Kategorien").is_visible()
     audit(page, watch)

@@ -18,8 +18,10 @@ from sqlalchemy import func, select
 
 from participation.accounts.models import Role
 from participation.extensions import db
-from participation.layers.models import Layer, LayerUpload, LayerVersion, ProjectLayer, UploadStatus
-from participation.layers.styles import clean_style
+from participation.layers.models import Layer, LayerVersion
+from participation.layers.uploads.models import LayerUpload, UploadStatus
+from participation.maps.models import MapLayer
+from participation.layers.styles.rules import clean_style
 from tests.browser.conftest import audit, log_in, map_point, project_path
 from tests.conftest import PASSWORD
 
@@ -209,7 +211,7 @@ def test_upload_publish_style_attach_and_see_it_on_the_public_map(app, page, wat
     expect(page.locator(f"#add option[value='{layer_id}']")).to_have_count(0)  # not offered twice
     audit(page, watch)
     with app.app_context():
-        assert [(p.layer_id, p.visible) for p in db.session.scalars(select(ProjectLayer))] == [(layer_id, True)]
+        assert [(p.layer_id, p.visible) for p in db.session.scalars(select(MapLayer))] == [(layer_id, True)]
 
     # --- an anonymous visitor -------------------------------------------------------------
     page.context.clear_cookies()

@@ -1,4 +1,4 @@
-"""geo.tiles: Web-Mercator tile numbers and Mapbox Vector Tile encoding."""
+"""geo.vector_tiles: Web-Mercator tile numbers and Mapbox Vector Tile encoding."""
 from __future__ import annotations
 
 import math
@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon, box, shape
 
 from geo.bbox import BBox
-from geo.tiles import (MAX_LATITUDE, MAX_ZOOM, ORIGIN_SHIFT, check_tile, encode_tile, estimated_min_zoom,
+from geo.vector_tiles import (MAX_LATITUDE, MAX_ZOOM, ORIGIN_SHIFT, check_tile, encode_tile, estimated_min_zoom,
                        is_valid_tile, lonlat_to_mercator, mercator_to_lonlat, tile_bounds_lonlat,
                        tile_bounds_mercator, tile_for_lonlat, tiles_covering)
 

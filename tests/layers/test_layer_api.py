@@ -8,7 +8,7 @@ from shapely.geometry import Polygon, shape
 
 from participation.extensions import db
 from participation.layers.models import Layer, LayerFeature, LayerVersion
-from participation.layers.queries import tolerance_for_zoom
+from participation.layers.serving.features import tolerance_for_zoom
 
 #: A wiggly outline: 400 vertices a few metres apart along a ring about 1 km across.
 RING = [(13.26 + 0.007 * math.cos(t / 400 * 2 * math.pi) + 0.00002 * (t % 2),

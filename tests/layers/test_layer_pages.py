@@ -12,8 +12,10 @@ import pytest
 from participation.accounts.models import Role
 from participation.extensions import db
 from participation.jobs import services as job_services
-from participation.layers.models import Layer, LayerUpload, LayerVersion, ProjectLayer, UploadStatus
-from participation.layers.services import upload_folder
+from participation.layers.models import Layer, LayerVersion
+from participation.layers.uploads.models import LayerUpload, UploadStatus
+from participation.layers.uploads.services import upload_folder
+from participation.maps.models import MapLayer
 from tests.conftest import csrf_token
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
@@ -231,11 +233,11 @@ def test_layers_on_a_project_map_in_order_with_visibility(app, client, town, gis
     url = f"/{town.slug}/projekte/{project.id}/karte"
     client.post(url, data={"csrf_token": csrf_token(client, url), "add": str(published)})
     with app.app_context():
-        [item] = db.session.query(ProjectLayer).filter_by(project_id=project.id).all()
+        [item] = db.session.query(MapLayer).filter_by(map_id=project.map_id).all()
         assert item.layer_id == published and item.visible
     client.post(url, data={"csrf_token": csrf_token(client, url), "rows-0-layer_id": str(published), "add": ""})
     with app.app_context():
-        assert not db.session.query(ProjectLayer).filter_by(project_id=project.id).one().visible
+        assert not db.session.query(MapLayer).filter_by(map_id=project.map_id).one().visible
 
     client.get("/")  # the public page as anyone sees it
     html = client.get(f"/{town.slug}/projekte/{project.id}").get_data(as_text=True)
@@ -258,7 +260,7 @@ def test_a_layer_of_another_town_cannot_be_put_on_the_map(app, client, town, gis
     response = client.post(url, data={"csrf_token": csrf_token(client, url), "rows-0-layer_id": str(foreign_id)})
     assert response.status_code == 400
     with app.app_context():
-        assert db.session.query(ProjectLayer).count() == 0
+        assert db.session.query(MapLayer).count() == 0
 
 
 @pytest.mark.parametrize("role, towns, status", [

@@ -11,8 +11,8 @@ import pytest
 
 from geo.errors import GeoInputError
 from geo.ows import MAX_CAPABILITIES_BYTES
-from participation.layers import ows_fetch
-from participation.layers.ows_fetch import FetchFailed, fetch, is_public_address
+from participation import safe_http as ows_fetch
+from participation.safe_http import FetchFailed, fetch, is_public_address
 from tests.layers.ows_server import OwsServer, doc
 
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from participation.extensions import db
-from participation.layers import ows_fetch
-from participation.layers.external import leaflet_tile_options, service_origin, tile_origin
+from participation import safe_http as ows_fetch
+from participation.layers.sources.ows import leaflet_tile_options, service_origin, tile_origin
 from participation.layers.models import Layer, LayerKind
 from tests.conftest import csrf_token
 from tests.layers.ows_server import OwsServer, doc

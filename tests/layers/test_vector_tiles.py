@@ -6,12 +6,13 @@ import pytest
 from redis.exceptions import RedisError
 from shapely.geometry import box, shape
 
-from geo.tiles import tile_bounds_lonlat, tile_for_lonlat
+from geo.vector_tiles import tile_bounds_lonlat, tile_for_lonlat
 from participation.extensions import db
 from participation import cache
-from participation.layers import tiles
+from participation.layers.serving import tiles
+from participation.layers.serving import views as tile_views
 from participation.layers.models import Layer, LayerFeature, LayerKind, LayerVersion
-from participation.layers.tiles import tile_min_zoom, tile_url_template, use_vector_tiles
+from participation.layers.serving.tiles import tile_min_zoom, tile_url_template, use_vector_tiles
 
 Z = 14
 #: The zoom-14 tile of Neubrandenburg's market square, and one two tiles east of it.
@@ -142,7 +143,7 @@ def test_tiles_that_do_not_exist_are_404(client, layer, path):
 def test_etag_304_and_cache_control(app, client, layer):
     first = client.get(tile_url(layer["id"]))
     etag = first.headers["ETag"]
-    assert first.headers["Cache-Control"] == f"public, max-age={tiles.MAX_AGE_SECONDS}"
+    assert first.headers["Cache-Control"] == f"public, max-age={tile_views.MAX_AGE_SECONDS}"
     again = client.get(tile_url(layer["id"]), headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
     assert client.get(tile_url(layer["id"], EAST)).headers["ETag"] != etag  # per tile

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from participation import config, create_app
+from participation import config
+from participation.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,8 +10,9 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from participation import create_app
+from participation.app import create_app
 from participation.extensions import db
+from participation.projects.models import Project
 
 
 def _urls(tmp_path):
@@ -67,3 +68,62 @@ def test_models_and_migrations_agree(fresh_app):
         })
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+BEFORE_MAPS = "6fa3ffee54d4"
+
+
+def _sql(statement: str, **params):
+    return db.session.execute(text(statement), params)
+
+
+def _project_maps_fixture():
+    """A town with two projects, a comment, and layers on the first project's map (the old shape)."""
+    now = "2026-11-01 12:00:00"
+    _sql("INSERT INTO municipality (id, slug, name, created_at, updated_at) VALUES (1, 't', 'T', :now, :now)", now=now)
+    for pid, title in ((1, "Markt"), (2, "Park")):
+        _sql("INSERT INTO project (id, municipality_id, title, summary, description, phase, created_at, updated_at, "
+             "min_x, min_y, max_x, max_y) VALUES (:id, 1, :title, '', '', 'participation', :now, :now, "
+             "13.25, 53.55, 13.26, 53.554)", id=pid, title=title, now=now)
+    _sql("INSERT INTO comment (id, project_id, text, is_removed, created_at, updated_at) "
+         "VALUES (1, 1, 'kept', :f, :now, :now)", now=now, f=False)
+    for lid in (1, 2, 3):
+        _sql("INSERT INTO layer (id, kind, municipality_id, name, description, source, attribution, style, popup, "
+             "created_at, updated_at) VALUES (:id, 'vector', 1, :name, '', '', '', '{}', '[]', :now, :now)",
+             id=lid, name=f"L{lid}", now=now)
+    for lid, position, visible in ((3, 0, True), (1, 1, False)):
+        _sql("INSERT INTO project_layer (project_id, layer_id, position, visible) VALUES (1, :l, :p, :v)",
+             l=lid, p=position, v=visible)
+    db.session.commit()
+
+
+def test_project_maps_are_carried_over_and_back(fresh_app):
+    """Layers on project maps survive up → down → up, in order and visibility; comments stay; the
+    rebuilt project table keeps its spatial index up to date; new projects get maps of their own."""
+    upgrade(revision=BEFORE_MAPS)
+    _project_maps_fixture()
+    upgrade()
+    rows = _sql("SELECT p.id, ml.layer_id, ml.position, ml.visible FROM project p JOIN map_layer ml "
+                "ON ml.map_id = p.map_id ORDER BY p.id, ml.position").all()
+    assert [tuple(r) for r in rows] == [(1, 3, 0, True), (1, 1, 1, False)]
+    assert _sql("SELECT count(*) FROM map").scalar() == 2
+    assert _sql("SELECT text FROM comment").scalar() == "kept"
+    if db.engine.dialect.name == "sqlite":
+        assert _sql("SELECT count(*) FROM project_rtree").scalar() == 2
+        _sql("UPDATE project SET min_x = 13.0 WHERE id = 2")
+        assert _sql("SELECT min_x FROM project_rtree WHERE id = 2").scalar() == 13.0  # triggers are back
+    db.session.commit()
+
+    downgrade(revision=BEFORE_MAPS)
+    rows = _sql("SELECT project_id, layer_id, position, visible FROM project_layer ORDER BY position").all()
+    assert [tuple(r) for r in rows] == [(1, 3, 0, True), (1, 1, 1, False)]
+    assert _sql("SELECT text FROM comment").scalar() == "kept"
+    db.session.commit()
+
+    upgrade()
+    # A project made after the migration gets a map of its own (the id sequence was moved on).
+    project = Project(municipality_id=1, title="Neu")
+    db.session.add(project)
+    db.session.commit()
+    assert project.map_id not in (1, 2)
+    assert _sql("SELECT count(*) FROM map_layer").scalar() == 2

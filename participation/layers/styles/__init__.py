@@ -1,0 +1,1 @@
+"""How a layer looks on the map and what its popups show."""

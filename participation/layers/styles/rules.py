@@ -1,0 +1,92 @@
+"""How a layer looks on the map and what its popups show.
+
+`Layer.style` and `Layer.popup` are stored as JSON in the shapes below. They
+are cleaned on input (colours as ``#rrggbb``, numbers in range, symbols from a
+list), so the map script can use them without further checks.
+"""
+from __future__ import annotations
+
+from participation.layers.models import Layer
+from participation.web.colours import colour_or
+
+POINT_SYMBOLS = ("circle", "square", "triangle", "diamond")
+DEFAULT_STYLE = {
+    "fill": "#2f6f9f",
+    "stroke": "#1d4f73",
+    #: Fill opacity, 0 … 1; lines and outlines are drawn opaque.
+    "opacity": 0.35,
+    #: Line and outline width in screen pixels.
+    "width": 2.0,
+    "point": "circle",
+    #: An attribute whose values choose the fill colour, or None.
+    "categorise_by": None,
+    #: [{"value": "WA", "colour": "#e6a23c", "label": "Allgemeines Wohngebiet"}]; other values keep "fill".
+    "categories": [],
+}
+MAX_CATEGORIES = 30
+MAX_POPUP_ROWS = 20
+
+
+def _number(value: object, low: float, high: float, default: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return min(high, max(low, number)) if number == number else default
+
+
+def clean_style(style: dict | None, attributes: list[str] | None = None) -> dict:
+    """A complete, safe style from stored or submitted values; unknown keys are dropped.
+
+    `attributes`, when given, are the layer's attribute names: a categorising
+    attribute that is not among them is dropped.
+    """
+    style = style if isinstance(style, dict) else {}
+    attribute = style.get("categorise_by")
+    if not isinstance(attribute, str) or not attribute or (attributes is not None and attribute not in attributes):
+        attribute = None
+    categories = []
+    for item in style.get("categories") or []:
+        if not isinstance(item, dict) or len(categories) >= MAX_CATEGORIES:
+            continue
+        value = item.get("value")
+        categories.append({
+            "value": "" if value is None else str(value)[:200],
+            "colour": colour_or(item.get("colour"), DEFAULT_STYLE["fill"]),
+            "label": str(item.get("label") or value or "")[:200],
+        })
+    return {
+        "fill": colour_or(style.get("fill"), DEFAULT_STYLE["fill"]),
+        "stroke": colour_or(style.get("stroke"), DEFAULT_STYLE["stroke"]),
+        "opacity": _number(style.get("opacity"), 0.0, 1.0, DEFAULT_STYLE["opacity"]),
+        "width": _number(style.get("width"), 0.0, 20.0, DEFAULT_STYLE["width"]),
+        "point": style.get("point") if style.get("point") in POINT_SYMBOLS else DEFAULT_STYLE["point"],
+        "categorise_by": attribute,
+        "categories": categories if attribute else [],
+    }
+
+
+def clean_popup(rows: list | None, attributes: list[str] | None = None) -> list[dict]:
+    """Popup rows ``{"attribute", "label"}`` for attributes the layer has, each at most once."""
+    cleaned, seen = [], set()
+    for row in rows or []:
+        if not isinstance(row, dict) or len(cleaned) >= MAX_POPUP_ROWS:
+            continue
+        attribute = row.get("attribute")
+        if not isinstance(attribute, str) or attribute in seen or (attributes is not None and attribute not in attributes):
+            continue
+        seen.add(attribute)
+        cleaned.append({"attribute": attribute, "label": str(row.get("label") or attribute)[:100]})
+    return cleaned
+
+
+def public_attributes(layer: Layer) -> list[str]:
+    """The attributes residents may receive: those in the popup and the one that picks colours.
+
+    Everything else stays on the server (attributes may hold owners' names).
+    """
+    names = [row["attribute"] for row in clean_popup(layer.popup)]
+    attribute = clean_style(layer.style).get("categorise_by")
+    if attribute and attribute not in names:
+        names.append(attribute)
+    return names

@@ -1,0 +1,1 @@
+"""Uploads in the browser: the file, its check job, the review, publish or discard."""
