@@ -35,6 +35,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Blocked accounts cannot log in.
     is_blocked: Mapped[bool] = mapped_column(default=False)
+    #: Counted up by logout, password change and reset: sessions and "stay logged in" cookies
+    #: made under an older generation no longer log in.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The public name's Unicode TR 39 skeleton, unique: no two names that look alike.
+    pseudonym_skeleton: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
 
     municipalities: Mapped[list["Municipality"]] = relationship(  # noqa: F821
         secondary=memberships, back_populates="members"

@@ -33,6 +33,8 @@ class Project(HasMap, TimestampMixin, BBoxMixin, db.Model):
     summary: Mapped[str] = mapped_column(String(500), default="")
     #: Markdown; rendered and sanitised on output, never stored as HTML.
     description: Mapped[str] = mapped_column(Text, default="")
+    #: The description rendered and sanitised once, when it is saved (rendering is too slow per view).
+    description_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     phase: Mapped[Phase] = mapped_column(
         text_enum(Phase),
         default=Phase.DRAFT,

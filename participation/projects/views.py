@@ -52,6 +52,8 @@ def show(slug: str, project_id: int):
 def edit_map(slug: str, project_id: int):
     town = get_municipality(slug)
     project = get_project(town, project_id)
+    if not can_view_project(current_user, project):
+        abort(404)  # a draft's title stays with the town's planners
     if not can_arrange_maps(current_user, town):
         abort(403)
     return edit_map_page(town, project.map, title=project.title, area=project.area,

@@ -286,3 +286,15 @@ def test_an_empty_or_missing_file_is_a_form_error(client, town, gis):
     response = client.post(url, data={"csrf_token": csrf_token(client, url), "name": "x"},
                            content_type="multipart/form-data")
     assert response.status_code == 200 and "kern-error" in response.get_data(as_text=True)
+
+
+def test_the_map_editor_of_a_draft_is_no_way_to_read_its_title(client, town, gis, create_project, create_user,
+                                                                login):
+    """The GIS team arranges maps but may not see drafts: the editor answers like the project page (404)."""
+    draft = create_project(town=town, phase="draft", title="Geheimer Entwurf")
+    assert client.get(f"/{town.slug}/projekte/{draft.id}").status_code == 404
+    response = client.get(f"/{town.slug}/projekte/{draft.id}/karte")
+    assert response.status_code == 404 and "Geheimer Entwurf" not in response.get_data(as_text=True)
+    client.post("/konto/abmelden", data={"csrf_token": csrf_token(client, "/")})
+    login(create_user(Role.PLANNER, towns=[town]))
+    assert client.get(f"/{town.slug}/projekte/{draft.id}/karte").status_code == 200

@@ -13,6 +13,8 @@ class SourceType:
     """
 
     kind: LayerKind
+    #: What the GIS team reads in the list of layers, e.g. "Uploaded data" or "WMS".
+    label: str
     #: The GIS team sets colours, symbols and popups here (else the service draws them).
     stylable: bool = False
     #: Data are uploaded here in versions (new version, publish, roll back).

@@ -31,6 +31,7 @@ class ServiceSource(SourceType):
 
     def __init__(self, kind: LayerKind) -> None:
         self.kind = kind
+        self.label = kind.value.upper()
 
     def map_source(self, layer: Layer, version=None) -> dict | None:
         options = leaflet_tile_options(layer)

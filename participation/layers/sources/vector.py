@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from participation.layers.models import Layer, LayerKind, LayerVersion
 from participation.layers.serving.tiles import tile_min_zoom, tile_url_template, use_vector_tiles
@@ -14,6 +15,7 @@ class VectorSource(SourceType):
     """Features the GIS team uploaded, stored here in versions and styled here."""
 
     kind = LayerKind.VECTOR
+    label = _l("Uploaded data")
     stylable = True
     versioned = True
 
