@@ -20,6 +20,8 @@ run: setup demo  ## set everything up and serve the demo on http://$(HOST):$(POR
 # The suite runs on SQLite, then again on PostgreSQL + PostGIS when TEST_DATABASE_URL
 # is set (.ci/run starts PostgreSQL and Redis on loopback with tools/test-services).
 test: setup browser  ## set everything up and run every test, browser tests included
+	@echo "== security lint (ruff, rules in pyproject.toml) =="
+	$(BIN)/ruff check .
 	@echo "== test suite on SQLite =="
 	env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

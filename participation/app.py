@@ -44,7 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or str(Path(app.instance_path) / "uploads")
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        # Not x_host: the host a visitor sends must never become the site's address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)
     if app.config.get("ENV_NAME") == "production":
         app.logger.setLevel(logging.INFO)
 

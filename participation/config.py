@@ -6,7 +6,9 @@ overrides them through environment variables documented in `.env.example`.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
@@ -48,6 +50,13 @@ def from_env() -> dict:
         ),
         "TIME_ZONE": _get("TIME_ZONE", "Europe/Berlin"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        #: The site's canonical address; every absolute link (in mails) is built from it, never
+        #: from the request's Host. Required in production; empty means http://localhost.
+        "BASE_URL": _get("BASE_URL", "").rstrip("/"),
+        #: Host names the app answers to (comma-separated); empty means BASE_URL's host.
+        "TRUSTED_HOSTS": [h.strip() for h in _get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
+        #: How long "stay logged in" lasts, in days in the environment.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(_get("REMEMBER_COOKIE_DURATION", "14"))),
         #: Optional; when set it stores rate limits, caches map data and queues jobs.
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": _get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
@@ -65,6 +74,15 @@ def from_env() -> dict:
         #: once per version, drawn by Leaflet in Chromium in 0.5–0.6 s; 10 000: 3.6 MB, 1.2 s and 1.1 s;
         #: 20 000: 7.2 MB, 1.8 s and 1.3–3.5 s. Phones are slower still, so past 5 000 the map loads tiles.
         "LAYER_VECTOR_TILE_THRESHOLD": int(_get("LAYER_VECTOR_TILE_THRESHOLD", "5000")),
+        #: …and so is one with more vertices in all (features of many vertices make large documents:
+        #: GeoJSON costs about 40 bytes per vertex, so 50 000 vertices are about 2 MB, as 5 000 parcels above).
+        "LAYER_VECTOR_TILE_MAX_VERTICES": int(_get("LAYER_VECTOR_TILE_MAX_VERTICES", "50000")),
+        #: The public GeoJSON of a layer is refused (422) past this many vertices (about 8 MB); tiles serve it.
+        "LAYER_GEOJSON_MAX_VERTICES": int(_get("LAYER_GEOJSON_MAX_VERTICES", "200000")),
+        #: Browser uploads neither published nor discarded are removed after this many hours.
+        "LAYER_UPLOAD_KEEP_HOURS": float(_get("LAYER_UPLOAD_KEEP_HOURS", "72")),
+        #: How often a worker removes them (seconds); without a worker: ``flask layers clean-uploads``.
+        "LAYER_UPLOAD_CLEAN_SECONDS": float(_get("LAYER_UPLOAD_CLEAN_SECONDS", "3600")),
         #: Seconds for fetching a WMS/WMTS capabilities document, redirects included.
         "OWS_FETCH_TIMEOUT_SECONDS": float(_get("OWS_FETCH_TIMEOUT_SECONDS", "10")),
         #: Let the GIS team register map services on loopback or private-network
@@ -99,9 +117,20 @@ STATIC = {
     "API_MAX_FEATURES": 5000,
     "CONFIRM_TOKEN_MAX_AGE": 3 * 24 * 3600,
     "RESET_TOKEN_MAX_AGE": 2 * 3600,
+    #: Failed logins for one account from one address; the owner elsewhere is not affected.
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;20 per hour",
+    #: Failed logins from one address, whatever the account.
     "LOGIN_LIMIT_PER_ADDRESS": "20 per minute;100 per hour",
+    #: What one account may write (comments, replies, supports and reports together; the form and
+    #: the API alike). Only what was written counts, not refused input.
+    "WRITE_LIMIT_PER_ACCOUNT": "10 per minute;100 per hour",
+    #: What one address may write, whatever the account (a workshop on one network stays possible).
+    "WRITE_LIMIT_PER_ADDRESS": "30 per minute;300 per hour",
     "JOB_TIMEOUT_SECONDS": 3600,
+    #: A project description renders (Markdown) within this many seconds when it is saved, or is refused.
+    "DESCRIPTION_RENDER_SECONDS": 2.0,
+    #: Repairing and merging a project area (GEOS) stops after this many seconds.
+    "AREA_PARSE_SECONDS": 5.0,
 }
 
 
@@ -114,5 +143,20 @@ def check_production(config: dict) -> None:
         problems.append("SECRET_KEY must be set to a long random value")
     if not config.get("SESSION_COOKIE_SECURE"):
         problems.append("SESSION_COOKIE_SECURE must be true (serve over HTTPS)")
+    if urlsplit(config.get("BASE_URL") or "").scheme != "https":
+        problems.append("BASE_URL must be set to the site's https:// address (links in mails are built from it)")
     if problems:
         raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
+
+
+def base_url(config) -> str:
+    """The canonical address, e.g. ``https://beteiligung.example.org`` (no trailing slash)."""
+    return config.get("BASE_URL") or "http://localhost"
+
+
+def trusted_hosts(config) -> list[str] | None:
+    """The host names to accept: TRUSTED_HOSTS, else BASE_URL's host, else any (development)."""
+    if config.get("TRUSTED_HOSTS"):
+        return list(config["TRUSTED_HOSTS"])
+    host = urlsplit(config.get("BASE_URL") or "").hostname
+    return [host] if host else None

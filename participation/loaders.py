@@ -13,11 +13,11 @@ from participation.layers.models import Layer, LayerVersion
 from participation.layers.uploads.models import LayerUpload
 from participation.municipalities.models import Municipality
 from participation.projects.models import Project
+from participation.web.input_guard import MAX_URL_INT
 
-
-#: Ids are 32-bit integers on PostgreSQL; a larger number in a URL names nothing
-#: and would make the database driver fail with an overflow instead of a 404.
-MAX_ID = 2**31 - 1
+#: Ids are 32-bit integers on PostgreSQL; a larger number (in a URL, a JSON body, a form) names
+#: nothing and would make the database driver fail with an overflow instead of a 404.
+MAX_ID = MAX_URL_INT
 
 
 def get_by_id(model, ident: int):

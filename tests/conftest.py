@@ -25,6 +25,7 @@ from participation.database.mixins import utcnow
 from participation.extensions import db, limiter
 from participation.municipalities.models import Municipality
 from participation.projects.models import Category, Phase, Project
+from participation.web.templating import render_markdown
 
 PASSWORD = "correct horse battery"
 #: A square of about 700 m × 450 m in Neubrandenburg (EPSG:4326).
@@ -197,6 +198,7 @@ def create_project(app, create_town):
             title=title,
             summary="A summary",
             description="Some **text**",
+            description_html=render_markdown("Some **text**"),
             phase=Phase(phase),
             participation_start=start or today - timedelta(days=3),
             participation_end=end or today + timedelta(days=30),

@@ -274,3 +274,47 @@ def test_unconfirmed_user_is_403(app, writer):
     response = writer(valid_body(writer.project))
     assert response.status_code == 403 and "confirm" in response.get_json()["error"]
     assert count_comments(app) == 0
+
+
+def test_anonymous_post_without_a_csrf_token_is_401_as_documented(app, client, create_project):
+    """The log-in is checked before the CSRF token: a client without a session learns that it must log in."""
+    project = create_project()
+    response = client.post(comments_url(project), json=valid_body(project), headers=EN)
+    assert response.status_code == 401 and response.get_json()["error"] == "Please log in to comment."
+    assert count_comments(app) == 0
+
+
+@pytest.mark.parametrize("method, url, allowed", [
+    ("DELETE", "/projects", {"GET"}),
+    ("PUT", "/projects/1/comments", {"GET", "POST"}),
+    ("POST", "/openapi.json", {"GET"}),
+])
+def test_405_names_the_allowed_methods(client, method, url, allowed):
+    response = client.open(API + url, method=method, headers=EN)
+    assert response.status_code == 405 and "error" in response.get_json()
+    assert {m.strip() for m in response.headers["Allow"].split(",")} - {"HEAD", "OPTIONS"} == allowed
+
+
+def test_405_on_a_page_names_the_allowed_methods_too(client):
+    response = client.put("/language")
+    assert response.status_code == 405 and response.mimetype == "text/html"
+    assert "POST" in response.headers["Allow"]
+
+
+def test_an_empty_bbox_is_refused_as_the_document_says(client, create_project):
+    """bbox is required and is four numbers (OpenAPI: an array, form style, not exploded); an empty one
+    is no box, and the document says so rather than allowing any string."""
+    response = client.get(comments_url(create_project()) + "?bbox=", headers=EN)
+    assert response.status_code == 400 and response.get_json()["field"] == "bbox"
+    document = client.get(f"{API}/openapi.json").get_json()
+    [bbox] = [p for p in document["paths"]["/projects/{project_id}/comments"]["get"]["parameters"] if p["name"] == "bbox"]
+    assert bbox["required"] and bbox["schema"]["type"] == "array" and bbox["schema"]["minItems"] == 4
+    assert (bbox["style"], bbox["explode"]) == ("form", False)
+
+
+@pytest.mark.parametrize("url", ["/projects", "/projects/1", "/openapi.json", "/comments/1", "/layers/1/features"])
+def test_a_nul_in_the_query_is_a_documented_400(client, url):
+    response = client.get(f"{API}{url}?x=%00", headers=EN)
+    assert response.status_code == 400 and "NUL" in response.get_json()["error"]
+    document = client.get(f"{API}/openapi.json").get_json()
+    assert all("400" in op["responses"] for item in document["paths"].values() for op in item.values())

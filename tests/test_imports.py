@@ -19,7 +19,7 @@ BELOW = {
     "geo": ("participation",),
     "participation.jobs": ("participation.accounts", "participation.api", "participation.comments",
                            "participation.layers", "participation.maps", "participation.municipalities",
-                           "participation.projects", "participation.demo"),
+                           "participation.projects", "participation.demo", "participation.loaders"),
     "participation.layers": ("participation.maps", "participation.projects", "participation.comments",
                              "participation.api", "participation.demo"),
     "participation.maps": ("participation.projects", "participation.comments", "participation.api",

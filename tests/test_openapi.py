@@ -189,7 +189,9 @@ def post_requests(world: dict) -> list:
 def test_operation_answers_as_documented(client, document, world, path, method):
     seen = set()
     if method == "get":
-        for url in get_requests(path, world):
+        urls = get_requests(path, world)
+        urls.append(urls[0] + ("&" if "?" in urls[0] else "?") + "q=%00")  # refused for every address: 400
+        for url in urls:
             response = client.get(PREFIX + url)
             check_response(document, path, method, response)
             seen.add(str(response.status_code))
@@ -211,5 +213,7 @@ def test_operation_answers_as_documented(client, document, world, path, method):
                 seen.add(str(response.status_code))
                 if response.status_code == 201:
                     body_schema.validate(body)  # what was accepted is what the document allows
-    # The walk reached every documented outcome, so none of them is dead text.
-    assert seen == set(document["paths"][path][method]["responses"])
+    # The walk reached every documented outcome, so none of them is dead text. Two need an app with
+    # other limits: the rate limit (429, tests/test_write_limits.py checks it against this document)
+    # and a layer too large for GeoJSON (422, tests/layers/test_layer_api.py).
+    assert seen == set(document["paths"][path][method]["responses"]) - {"429", "422"}

@@ -198,7 +198,8 @@ def test_description_is_rendered_markdown_without_script(app, client, town, plan
     assert "<strong>bold</strong>" in page
     assert "<h2>Plan</h2>" in page
     assert "<script>alert(1)</script>" not in page
-    assert project.description.startswith("# Plan")  # stored as Markdown, rendered on output
+    assert project.description.startswith("# Plan")  # the Markdown is kept for editing…
+    assert "<strong>bold</strong>" in project.description_html and "<script>" not in project.description_html
 
 
 def test_nul_characters_are_dropped_not_a_server_error(app, client, town, planner):

@@ -95,7 +95,8 @@ def test_session_cookie_is_http_only_and_same_site(client):
 
 def test_production_cookies_are_secure(app, create_user):
     user = create_user()
-    production = throwaway_app(app, ENV_NAME="production", SECRET_KEY="x" * 48, SESSION_COOKIE_SECURE=True)
+    production = throwaway_app(app, ENV_NAME="production", SECRET_KEY="x" * 48, SESSION_COOKIE_SECURE=True,
+                               BASE_URL="https://localhost")
     client = production.test_client()
     page = client.get("/konto/anmelden", base_url="https://localhost")
     cookie = session_cookie(page)
@@ -113,12 +114,14 @@ def test_production_cookies_are_secure(app, create_user):
 @pytest.mark.parametrize("secret", [DEV_SECRET_KEY, ""])
 def test_production_refuses_an_unsafe_secret_key(app, secret):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        throwaway_app(app, ENV_NAME="production", SECRET_KEY=secret, SESSION_COOKIE_SECURE=True)
+        throwaway_app(app, ENV_NAME="production", SECRET_KEY=secret, SESSION_COOKIE_SECURE=True,
+                      BASE_URL="https://localhost")
 
 
 def test_production_refuses_insecure_cookies(app):
     with pytest.raises(RuntimeError, match="SESSION_COOKIE_SECURE"):
-        throwaway_app(app, ENV_NAME="production", SECRET_KEY="x" * 48, SESSION_COOKIE_SECURE=False)
+        throwaway_app(app, ENV_NAME="production", SECRET_KEY="x" * 48, SESSION_COOKIE_SECURE=False,
+                      BASE_URL="https://localhost")
 
 
 def test_posts_without_csrf_token_are_refused(app, client, site, create_user, login):
@@ -260,3 +263,29 @@ def test_nul_characters_in_input_never_reach_the_database(app, client, create_us
         "password": "long enough password", "password_repeat": "long enough password", "accept_privacy": "y"})
     with app.app_context():
         assert db.session.scalar(select(User.pseudonym).where(User.email == "nul@example.org")) == "Nul Person"
+
+
+def test_make_test_runs_the_security_lint_before_pytest():
+    """Finding 13: ruff with the flake8-bandit rules runs in `make test`, before the suite."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    target = re.search(r"^test:.*?\n((?:\t.*\n)+)", (root / "Makefile").read_text(), re.M).group(1)
+    assert "ruff check" in target and target.index("ruff check") < target.index("pytest")
+
+
+def test_the_lint_catches_what_bandit_knows(tmp_path):
+    """The configured rules find a shell command and SQL built from input (fails if "S" is not selected)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    planted = tmp_path / "planted.py"
+    planted.write_text('import subprocess\n\n\ndef run(name, db):\n'
+                       '    subprocess.call("ls " + name, shell=True)\n'
+                       '    db.execute(f"SELECT * FROM comment WHERE text = \'{name}\'")\n')
+    ruff = Path(sys.executable).parent / "ruff"
+    result = subprocess.run([str(ruff), "check", "--config", str(root / "pyproject.toml"), "--no-cache",
+                             "--output-format", "concise", str(planted)], capture_output=True, text=True)
+    assert result.returncode == 1 and "S602" in result.stdout and "S608" in result.stdout, result.stdout

@@ -14,6 +14,7 @@ Create Date: 2026-11-30 18:10:00
 from alembic import op
 import sqlalchemy as sa
 
+from participation.accounts.names import name_skeleton
 from participation.web.templating import render_markdown
 
 # revision identifiers, used by Alembic.
@@ -32,6 +33,18 @@ def upgrade():
         batch_op.add_column(sa.Column('description_html', sa.Text(), nullable=False, server_default=''))
 
     connection = op.get_bind()
+    users = sa.table('user', sa.column('id', sa.Integer), sa.column('pseudonym', sa.String),
+                     sa.column('pseudonym_skeleton', sa.String))
+    seen = set()
+    for row in connection.execute(sa.select(users.c.id, users.c.pseudonym).order_by(users.c.id)).all():
+        skeleton = name_skeleton(row.pseudonym)
+        if skeleton in seen or len(skeleton) > 200:
+            # Two existing names already look alike: the older one keeps the key (and so still
+            # blocks new look-alikes); this one stays without until it is renamed.
+            print(f"user {row.id}: public name looks like an older one's; no skeleton stored")
+            continue
+        seen.add(skeleton)
+        connection.execute(users.update().where(users.c.id == row.id).values(pseudonym_skeleton=skeleton))
     projects = sa.table('project', sa.column('id', sa.Integer), sa.column('description', sa.Text),
                         sa.column('description_html', sa.Text))
     for row in connection.execute(sa.select(projects.c.id, projects.c.description)).all():

@@ -3,9 +3,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
+
+from participation.accounts.names import name_skeleton
+from participation.web.text import strip_bidi_controls
 
 PSEUDONYM = Regexp(r"^[\w .\-]+$", message=_l("Use letters, digits, spaces, dots and hyphens only."))
+
+
+def _fits_skeleton(form, field) -> None:
+    # A few characters expand many times under NFKC (ﷺ); the stored skeleton has 200 places.
+    if field.data and len(name_skeleton(field.data)) > 200:
+        raise ValidationError(_l("Use letters, digits, spaces, dots and hyphens only."))
 
 
 class RegisterForm(FlaskForm):
@@ -13,7 +22,8 @@ class RegisterForm(FlaskForm):
     pseudonym = StringField(
         _l("Public name"),
         description=_l("Shown beside your comments instead of your real name."),
-        validators=[DataRequired(), Length(min=3, max=40), PSEUDONYM],
+        filters=[strip_bidi_controls],
+        validators=[DataRequired(), Length(min=3, max=40), PSEUDONYM, _fits_skeleton],
     )
     password = PasswordField(
         _l("Password"),

@@ -5,8 +5,9 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from participation.accounts.names import name_skeleton
 from participation.database.mixins import TimestampMixin
 from participation.database.types import UTCDateTime, text_enum
 from participation.extensions import db
@@ -44,6 +45,17 @@ class User(UserMixin, TimestampMixin, db.Model):
     municipalities: Mapped[list["Municipality"]] = relationship(  # noqa: F821
         secondary=memberships, back_populates="members"
     )
+
+    @validates("pseudonym")
+    def _keep_skeleton(self, _key: str, pseudonym: str) -> str:
+        # On every create and rename, whoever sets the name: the unique index does the refusing.
+        self.pseudonym_skeleton = name_skeleton(pseudonym)
+        return pseudonym
+
+    def get_id(self) -> str:
+        """The identity in the session and the "stay logged in" cookie: the id with the session
+        generation, so that counting the generation up ends every older session (`session.py`)."""
+        return f"{self.id}:{self.session_generation or 0}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

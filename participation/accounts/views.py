@@ -2,18 +2,22 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
 
 from participation.accounts import services
 from participation.accounts.forms import EmailForm, LoginForm, RegisterForm, ResetPasswordForm
+from participation.accounts.session import log_out, start_session
 from participation.extensions import db, limiter
 from participation.web.redirects import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/konto")
 
 
-def _account_key() -> str:
-    return "login:" + services.normalise_email(request.form.get("email", ""))
+def _account_and_address_key() -> str:
+    # Per account *and* address: guessing from one address slows that address down, while the
+    # owner (elsewhere) still logs in. Every address is also bounded over all accounts.
+    return f"login:{services.normalise_email(request.form.get('email', ''))}|{get_remote_address()}"
 
 
 def _failed(response) -> bool:
@@ -26,15 +30,11 @@ def _failed(response) -> bool:
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        existing = services.find_by_email(form.email.data)
-        if existing is not None:
-            services.send_already_registered(existing)
-        elif services.pseudonym_taken(form.pseudonym.data):
+        # The name first: its answer must not depend on whether the address has an account.
+        if services.pseudonym_taken(form.pseudonym.data):
             form.pseudonym.errors.append(_("This public name is already taken. Please choose another."))
             return render_template("accounts/register.html", form=form), 400
-        else:
-            user = services.create_user(form.email.data, form.pseudonym.data, form.password.data)
-            services.send_confirmation(user)
+        services.register(form.email.data, form.pseudonym.data, form.password.data)
         db.session.commit()
         # The same answer either way, so the form does not reveal who has an account.
         return render_template("accounts/check_mail.html", email=form.email.data)
@@ -71,7 +71,8 @@ def resend_confirmation():
 @bp.route("/anmelden", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"], deduct_when=_failed
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_and_address_key, methods=["POST"],
+    deduct_when=_failed,
 )
 def login():
     if current_user.is_authenticated:
@@ -85,7 +86,7 @@ def login():
             flash(_("Please confirm your e-mail address first. We can send you a new link."), "warning")
             return redirect(url_for("accounts.resend_confirmation"))
         else:
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             db.session.commit()
             current_app.logger.info("User %s logged in", user.id)
             flash(_("You are logged in."), "success")
@@ -97,7 +98,8 @@ def login():
 @bp.post("/abmelden")
 @login_required
 def logout():
-    logout_user()
+    log_out(current_user._get_current_object())
+    db.session.commit()
     flash(_("You are logged out."), "success")
     return redirect(url_for("pages.index"))
 
@@ -107,9 +109,7 @@ def logout():
 def forgot_password():
     form = EmailForm()
     if form.validate_on_submit():
-        user = services.find_by_email(form.email.data)
-        if user is not None and not user.is_blocked:
-            services.send_reset(user)
+        services.request_password_reset(form.email.data)
         db.session.commit()
         return render_template("accounts/check_mail.html", email=form.email.data, reset=True)
     return render_template(

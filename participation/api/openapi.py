@@ -4,8 +4,11 @@ from __future__ import annotations
 from flask import current_app
 
 from participation.web.colours import HEX_COLOUR
+from participation.web.input_guard import MAX_URL_INT
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
+#: What every operation may answer besides its own statuses (added in `openapi_document`).
+_COMMON_400 = "Malformed request: a NUL character in the query string (refused for every address)"
 
 
 def _json(schema: dict, description: str) -> dict:
@@ -16,20 +19,37 @@ def _error(description: str) -> dict:
     return _json(_ERROR, description)
 
 
+def _id(name: str) -> dict:
+    """A path id: beyond MAX_URL_INT (or 0) it names nothing, answered 404 like a missing row."""
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_URL_INT}}
+
+
+def _with_common_responses(paths: dict) -> dict:
+    for item in paths.values():
+        for operation in item.values():
+            operation["responses"].setdefault("400", _error(_COMMON_400))
+    return paths
+
+
 def openapi_document() -> dict:
     maximum = current_app.config["API_MAX_FEATURES"]
     text_max = current_app.config["COMMENT_MAX_LENGTH"]
-    project_id = {"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    project_id = _id("project_id")
+    #: Strings as sent in a query: anything but NUL.
+    text = {"type": "string", "pattern": "^[^\\u0000]*$"}
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Beteiligungspool API",
             "version": "1",
             "description": "Projects and map-pinned comments. Geometries are GeoJSON in EPSG:4326. "
-            "Writing needs a logged-in session and the CSRF token of a page in the X-CSRFToken header.",
+            "Writing needs a logged-in session and the CSRF token of a page in the X-CSRFToken header; "
+            "without a session the answer is 401 whatever the token, with a session but no valid token 400. "
+            "Writing is rate-limited per account and per address (429 with Retry-After).",
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": {
+        "paths": _with_common_responses({
             "/openapi.json": {
                 "get": {
                     "summary": "This description",
@@ -40,7 +60,7 @@ def openapi_document() -> dict:
             "/projects": {
                 "get": {
                     "summary": "Published projects",
-                    "parameters": [{"name": "municipality", "in": "query", "schema": {"type": "string"},
+                    "parameters": [{"name": "municipality", "in": "query", "schema": text,
                                     "description": "Only the projects of this municipality (its slug)."}],
                     "responses": {"200": _json({"$ref": "#/components/schemas/ProjectCollection"}, "Projects")},
                 }
@@ -60,14 +80,21 @@ def openapi_document() -> dict:
                     "summary": "Pinned comments of a project inside a bounding box",
                     "parameters": [
                         project_id,
-                        {"name": "bbox", "in": "query", "required": True, "schema": {"type": "string"},
-                         "example": "13.2,53.5,13.3,53.6", "description": "west,south,east,north in degrees"},
+                        {"name": "bbox", "in": "query", "required": True, "style": "form", "explode": False,
+                         "schema": {"type": "array", "minItems": 4, "maxItems": 4, "prefixItems": [
+                             {"type": "number", "maximum": 180}, {"type": "number", "minimum": -90, "maximum": 90},
+                             {"type": "number", "minimum": -180}, {"type": "number", "minimum": -90, "maximum": 90}]},
+                         "example": [13.2, 53.5, 13.3, 53.6],
+                         "description": "west,south,east,north in degrees (EPSG:4326), as Leaflet's toBBoxString() "
+                                        "gives it; required, so an empty bbox is a 400. A view wider than the world "
+                                        "is clipped to it; west > east or south > north is a 400."},
                         {"name": "limit", "in": "query",
                          "schema": {"type": "integer", "minimum": 1, "maximum": maximum, "default": maximum}},
                     ],
                     "responses": {
                         "200": _json({"$ref": "#/components/schemas/CommentCollection"}, "Comments, newest first"),
-                        "400": _error("Malformed or out-of-range bbox or limit"),
+                        "400": _json({"$ref": "#/components/schemas/FieldError"},
+                                     "Missing, malformed or out-of-range bbox or limit"),
                         "404": _error("No such published project"),
                     },
                 },
@@ -89,9 +116,12 @@ def openapi_document() -> dict:
                     "responses": {
                         "201": _json({"$ref": "#/components/schemas/Comment"}, "The comment was created"),
                         "400": _json({"$ref": "#/components/schemas/FieldError"}, "Invalid input"),
-                        "401": _error("Not logged in"),
+                        "401": _error("Not logged in (checked before the CSRF token)"),
                         "403": _error("Commenting is not possible now (period closed, e-mail not confirmed)"),
                         "404": _error("No such published project"),
+                        "429": {**_error("Too many comments in a short time from this account or address"),
+                                "headers": {"Retry-After": {"description": "Seconds until the next try",
+                                                            "schema": {"type": "integer", "minimum": 0}}}},
                     },
                 },
             },
@@ -102,7 +132,7 @@ def openapi_document() -> dict:
                                    "chooses its colour; none by default. Layers above the vector-tile threshold "
                                    "are drawn from /tiles/{layer_id}/{z}/{x}/{y}.pbf instead.",
                     "parameters": [
-                        {"name": "layer_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                        _id("layer_id"),
                         {"name": "zoom", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 22},
                          "description": "Simplify to half a pixel at this web-map zoom level; omit for full detail."},
                     ],
@@ -110,20 +140,24 @@ def openapi_document() -> dict:
                         "200": _json({"$ref": "#/components/schemas/LayerFeatureCollection"}, "The features"),
                         "400": _json({"$ref": "#/components/schemas/FieldError"}, "Invalid zoom"),
                         "404": _error("No such layer, or nothing published yet"),
+                        "422": _json({"type": "object", "required": ["error", "tiles"],
+                                      "properties": {"error": {"type": "string"}, "tiles": {"type": "string"}}},
+                                     "Too large for one GeoJSON document: draw it from `tiles`, the layer's "
+                                     "vector-tile address with {z}/{x}/{y}"),
                     },
                 }
             },
             "/comments/{comment_id}": {
                 "get": {
                     "summary": "One comment",
-                    "parameters": [{"name": "comment_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                    "parameters": [_id("comment_id")],
                     "responses": {
                         "200": _json({"$ref": "#/components/schemas/Comment"}, "The comment"),
                         "404": _error("No such visible comment"),
                     },
                 }
             },
-        },
+        }),
         "components": {
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},

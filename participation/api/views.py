@@ -17,10 +17,17 @@ from participation.cache import cached_json
 from participation.comments import queries, services
 from participation.comments.services import comments_scope
 from participation.comments.models import Comment
-from participation.comments.permissions import comment_refusal
-from participation.extensions import db
+from participation.comments.permissions import (
+    comment_refusal,
+    count_write,
+    retry_after,
+    write_limit_message,
+    write_limited,
+)
+from participation.extensions import csrf, db
 from participation.layers.models import Layer
 from participation.layers.serving.features import MAX_ZOOM, features_scope, published_features
+from participation.layers.serving.tiles import geojson_too_large, tile_url_template
 from participation.loaders import get_by_id
 from participation.municipalities.models import Municipality
 from participation.projects.models import Project
@@ -106,11 +113,22 @@ def _json_with_etag(body: bytes) -> Response:
     return response.make_conditional(request)
 
 
+def _too_fast(request_limit):
+    seconds = retry_after(request_limit)
+    response = jsonify(error=write_limit_message(seconds))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @bp.post("/projects/<int:project_id>/comments")
+@csrf.exempt  # checked below, after the log-in: anonymous is 401 as documented, not a CSRF 400
+@write_limited(_too_fast)
 def create_comment(project_id: int):
     project = _visible_project(project_id)
     if not current_user.is_authenticated:
         return jsonify(error=_("Please log in to comment.")), 401
+    csrf.protect()
     refusal = comment_refusal(current_user, project)
     if refusal:
         return jsonify(error=refusal), 403
@@ -133,6 +151,7 @@ def create_comment(project_id: int):
         return _bad_request(error.message, error.field)
     comment = services.create_comment(project, current_user, draft)
     db.session.commit()
+    count_write()
     response = jsonify(comment_feature(comment))
     response.status_code = 201
     response.headers["Location"] = url_for("api.comment", comment_id=comment.id)
@@ -157,5 +176,8 @@ def layer_features(layer_id: int):
     zoom = int(raw) if raw is not None and raw.isascii() and raw.isdigit() and len(raw) <= 2 else None
     if raw is not None and (zoom is None or zoom > MAX_ZOOM):
         return _bad_request(_("The zoom must be a whole number from 0 to {maximum}.").format(maximum=MAX_ZOOM), "zoom")
+    if geojson_too_large(layer):  # one document would be tens of megabytes, built uncached without Redis
+        return jsonify(error=_("This layer is too large for one GeoJSON document; use its vector tiles."),
+                       tiles=tile_url_template(layer)), 422
     key = f"version:{layer.current_version_id}:zoom:{zoom}"
     return _json_with_etag(cached_json(features_scope(layer.id), key, lambda: published_features(layer, zoom)))

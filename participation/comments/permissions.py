@@ -1,11 +1,18 @@
-"""Who may comment, reply, support, report and moderate."""
+"""Who may comment, reply, support, report and moderate, and how much one may write in a while."""
 from __future__ import annotations
 
-from flask import current_app
+import math
+import time
+from typing import Callable
+
+from flask import Response, current_app, g
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
+from flask_login import current_user
 
 from participation.accounts.permissions import is_planner_for
 from participation.comments.models import Comment
+from participation.extensions import limiter
 from participation.projects.permissions import can_view_project, is_participation_open, local_today
 
 
@@ -45,3 +52,46 @@ def can_report(user, comment: Comment) -> bool:
 
 def can_moderate(user, project) -> bool:
     return is_planner_for(user, project.municipality)
+
+
+# Writing is throttled: one budget per account and one per address (config WRITE_LIMIT_PER_*),
+# shared by comments, replies, supports and reports, the HTML form and the API. Only what was
+# written counts (a view calls `count_write()`): a refused input costs nothing, and
+# an anonymous request is not throttled here (it is refused anyway).
+
+def count_write() -> None:
+    """Count this request against the write limits; call it once something was written."""
+    g.wrote = True
+
+
+def _wrote(response: Response) -> bool:
+    return bool(g.get("wrote"))
+
+
+def _anonymous() -> bool:
+    return not current_user.is_authenticated
+
+
+def _account_key() -> str:
+    return f"account:{current_user.id}"
+
+
+def retry_after(request_limit: RequestLimit) -> int:
+    """Whole seconds until the breached limit lets the next write through (at least 1)."""
+    return max(1, math.ceil(request_limit.reset_at - time.time()))
+
+
+def write_limit_message(seconds: int) -> str:
+    return _("You have written a lot in a short time. Please wait {seconds} seconds and try again.").format(
+        seconds=seconds)
+
+
+def write_limited(on_breach: Callable[[RequestLimit], Response]):
+    """Decorate a writing view with the write limits; `on_breach` gives the answer when one is spent
+    (a flash and a redirect for a form, a 429 with Retry-After for the API)."""
+    common = {"exempt_when": _anonymous, "deduct_when": _wrote, "on_breach": on_breach, "methods": ["POST"]}
+    per_account = limiter.shared_limit(lambda: current_app.config["WRITE_LIMIT_PER_ACCOUNT"], scope="write:account",
+                                       key_func=_account_key, **common)
+    per_address = limiter.shared_limit(lambda: current_app.config["WRITE_LIMIT_PER_ADDRESS"], scope="write:address",
+                                       **common)
+    return lambda view: per_address(per_account(view))

@@ -17,6 +17,7 @@ from participation.database.spatial import area_covers
 from participation.extensions import db
 from participation.loaders import get_by_id
 from participation.projects.models import Project
+from participation.web.text import strip_bidi_controls
 
 
 def comments_scope(project_id: int) -> str:
@@ -81,7 +82,7 @@ def parse_comment(project: Project, text: object, category_id: object = None, lo
 
 
 def _text(text: object) -> str:
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not (text := strip_bidi_controls(text)).strip():
         raise _Refused(_("Please write a comment."))
     text = text.strip()
     limit = current_app.config["COMMENT_MAX_LENGTH"]

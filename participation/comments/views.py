@@ -1,12 +1,21 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participation.comments import queries, services
 from participation.comments.forms import CommentForm, ReplyForm, ReportForm
-from participation.comments.permissions import can_moderate, can_report, can_support, comment_refusal
+from participation.comments.permissions import (
+    can_moderate,
+    can_report,
+    can_support,
+    comment_refusal,
+    count_write,
+    retry_after,
+    write_limit_message,
+    write_limited,
+)
 from participation.extensions import db
 from participation.loaders import get_comment, get_municipality, get_project
 from participation.municipalities.permissions import can_moderate as can_moderate_town
@@ -33,8 +42,19 @@ def _category_id(raw: str | None) -> object:
     return raw
 
 
+def _too_fast(request_limit):
+    """A spent write limit on a form: the message at the form it came from, not an error page."""
+    flash(write_limit_message(retry_after(request_limit)), "danger")
+    town = get_municipality(request.view_args["slug"])
+    if "comment_id" in request.view_args:
+        comment = get_comment(town, request.view_args["comment_id"])
+        return _back(comment, f"comment-{comment.id}")
+    return _back(get_project(town, request.view_args["project_id"]), "comment-form")
+
+
 @bp.post("/<slug>/projekte/<int:project_id>/kommentare")
 @login_required
+@write_limited(_too_fast)
 def create(slug: str, project_id: int):
     town = get_municipality(slug)
     project = get_project(town, project_id)
@@ -59,12 +79,14 @@ def create(slug: str, project_id: int):
         return _back(project, "comment-form")
     comment = services.create_comment(project, current_user, draft)
     db.session.commit()
+    count_write()
     flash(_("Thank you! Your comment has been published."), "success")
     return _back(project, f"comment-{comment.id}")
 
 
 @bp.post("/<slug>/kommentare/<int:comment_id>/antworten")
 @login_required
+@write_limited(_too_fast)
 def reply(slug: str, comment_id: int):
     comment = get_comment(get_municipality(slug), comment_id)
     refusal = comment_refusal(current_user, comment.project)
@@ -84,18 +106,21 @@ def reply(slug: str, comment_id: int):
         return _back(comment, f"comment-{comment.id}")
     created = services.create_comment(comment.project, current_user, draft)
     db.session.commit()
+    count_write()
     flash(_("Thank you! Your reply has been published."), "success")
     return _back(comment, f"comment-{created.id}")
 
 
 @bp.post("/<slug>/kommentare/<int:comment_id>/unterstuetzen")
 @login_required
+@write_limited(_too_fast)
 def support(slug: str, comment_id: int):
     comment = get_comment(get_municipality(slug), comment_id)
     if not can_support(current_user, comment):
         abort(403)
     if services.support(comment, current_user):
         db.session.commit()
+        count_write()
         flash(_("You support this comment."), "success")
     else:
         flash(_("You already support this comment."), "info")
@@ -104,6 +129,7 @@ def support(slug: str, comment_id: int):
 
 @bp.post("/<slug>/kommentare/<int:comment_id>/melden")
 @login_required
+@write_limited(_too_fast)
 def report(slug: str, comment_id: int):
     comment = get_comment(get_municipality(slug), comment_id)
     if not can_report(current_user, comment):
@@ -113,6 +139,7 @@ def report(slug: str, comment_id: int):
         abort(400)
     if services.report(comment, current_user, form.reason.data or ""):
         db.session.commit()
+        count_write()
     flash(_("Thank you. The moderators will look at this comment."), "success")
     return _back(comment, f"comment-{comment.id}")
 

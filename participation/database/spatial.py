@@ -40,9 +40,9 @@ def sqlite_index_ddl(spatial: SpatialTable) -> list[str]:
     return [
         f"CREATE VIRTUAL TABLE {r} USING rtree(id, min_x, max_x, min_y, max_y)",
         f"CREATE TRIGGER {r}_insert AFTER INSERT ON {t} BEGIN {insert} END",
-        f"CREATE TRIGGER {r}_update AFTER UPDATE OF min_x, min_y, max_x, max_y ON {t} "
+        f"CREATE TRIGGER {r}_update AFTER UPDATE OF min_x, min_y, max_x, max_y ON {t} "  # noqa: S608 - table names from the models, never from input
         f"BEGIN DELETE FROM {r} WHERE id = OLD.id; {insert} END",
-        f"CREATE TRIGGER {r}_delete AFTER DELETE ON {t} BEGIN DELETE FROM {r} WHERE id = OLD.id; END",
+        f"CREATE TRIGGER {r}_delete AFTER DELETE ON {t} BEGIN DELETE FROM {r} WHERE id = OLD.id; END",  # noqa: S608 - as above
     ]
 
 

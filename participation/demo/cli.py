@@ -27,6 +27,7 @@ from participation.municipalities import services as towns
 from participation.municipalities.models import Municipality
 from participation.projects.models import Category, Phase, Project
 from participation.projects.permissions import local_today
+from participation.web.templating import render_markdown
 
 LOGO = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img" aria-label="{name}">
 <path d="M8 4h48v30c0 14-11 22-24 26C19 56 8 48 8 34z" fill="{color}"/>
@@ -43,7 +44,7 @@ def demo():
 @with_appcontext
 def load():
     """Create the demo towns, accounts, projects and comments (safe to run again)."""
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # noqa: S311 - seeded on purpose: the same demo data every time
     town_by_slug = {slug: _town(slug, name, color) for slug, name, color in data.TOWNS}
     users = {email: _user(email, pseudonym, role, password, [town_by_slug[s] for s in slugs])
              for email, pseudonym, role, password, slugs in data.USERS}
@@ -102,6 +103,7 @@ def _project(town, planner, title, summary, description, phase, ring) -> Project
         project.categories = [Category(name=n, color=c, position=i) for i, (n, c) in enumerate(data.CATEGORIES)]
         db.session.add(project)
     project.summary, project.description, project.phase = summary, description, Phase(phase)
+    project.description_html = str(render_markdown(description))  # the demo's own text: no bound needed
     project.set_area(MultiPolygon([Polygon(ring)]))
     # Keep the demo's participation open whenever it is loaded.
     today = local_today(current_app.config["TIME_ZONE"])

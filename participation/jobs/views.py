@@ -14,7 +14,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/auftraege")
 
 
 def _get_job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
+    job = db.session.get(Job, job_id)  # ids beyond the id range never reach a view (web.input_guard)
     if job is None or not can_view_job(current_user, job):
         abort(404)
     return job

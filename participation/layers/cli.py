@@ -1,6 +1,7 @@
 """``flask layers import|list|export|delete|publish`` for the GIS team."""
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -15,13 +16,14 @@ from geo.errors import GeoInputError
 from participation.extensions import db
 from participation.layers import services
 from participation.layers.models import Layer, LayerFeature, LayerVersion
+from participation.layers.uploads import services as uploads
 from participation.loaders import get_by_id
 from participation.municipalities.models import Municipality
 
 EXPORT_DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}
 
 
-@click.group(help="GIS layers: import, list, export, delete.")
+@click.group(help="GIS layers: import, list, export, delete; clean up abandoned uploads.")
 def layers():
     pass
 
@@ -147,3 +149,15 @@ def delete(layer_id, yes):
     services.delete_layer(layer)
     db.session.commit()
     click.echo(f"deleted layer {layer_id}")
+
+
+@layers.command("clean-uploads")
+@click.option("--older-than-hours", type=float, help="Default: LAYER_UPLOAD_KEEP_HOURS.")
+@with_appcontext
+def clean_uploads(older_than_hours):
+    """Remove browser uploads neither published nor discarded (for installations without ``flask worker``,
+    e.g. hourly from cron; the worker does it every LAYER_UPLOAD_CLEAN_SECONDS)."""
+    removed = uploads.clean_abandoned_uploads(
+        timedelta(hours=older_than_hours) if older_than_hours is not None else None)
+    db.session.commit()
+    click.echo(f"removed {removed} abandoned uploads and stray files")

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
+import shapely
 from flask import current_app
 from sqlalchemy import func, insert, select
 
@@ -17,6 +20,17 @@ from participation.layers.serving.features import features_scope
 from participation.municipalities.models import Municipality
 
 CHUNK = 2000
+#: Unicode categories a file name must not keep: controls (NUL, newlines), format characters
+#: (right-to-left overrides), surrogates and line/paragraph separators.
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def clean_filename(name: str | None) -> str:
+    """An uploaded file's name fit to store and show: its last part only, without control or
+    format characters, at most 300 characters ("upload" if nothing is left)."""
+    last = re.split(r"[/\\]", name or "")[-1]
+    kept = "".join(char for char in last if unicodedata.category(char) not in _UNPRINTABLE).strip()
+    return kept[-300:] or "upload"
 
 
 class LayerChoiceNeeded(GeoInputError):
@@ -49,6 +63,7 @@ def import_file(town: Municipality, path: Path, original_name: str, *, name: str
     All or nothing: the caller commits; on any error nothing is stored.
     Raises GeoInputError (or LayerChoiceNeeded) with a translatable message.
     """
+    original_name = clean_filename(original_name)
     result = inspect_file(Path(path), original_name, layer=source_layer, crs=crs)
     if result.needs_layer_choice:
         raise LayerChoiceNeeded(result.layers)
@@ -61,9 +76,11 @@ def import_file(town: Municipality, path: Path, original_name: str, *, name: str
         db.session.flush()
     number = (db.session.scalar(select(func.max(LayerVersion.number)).where(LayerVersion.layer_id == layer.id)) or 0) + 1
     version = LayerVersion(
-        layer_id=layer.id, number=number, original_filename=original_name[:300], source_layer=report.layer[:200],
+        layer_id=layer.id, number=number, original_filename=original_name, source_layer=report.layer[:200],
         source_epsg=report.source_crs_epsg, source_crs_name=report.source_crs_name[:300],
-        feature_count=len(result.gdf), report=report.as_dict(), uploaded_by_id=getattr(user, "id", None),
+        feature_count=len(result.gdf), uploaded_by_id=getattr(user, "id", None),
+        # The size that decides between GeoJSON and vector tiles (serving.tiles.use_vector_tiles).
+        report={**report.as_dict(), "vertex_count": int(shapely.get_num_coordinates(result.gdf.geometry.values).sum())},
     )
     version.min_x, version.min_y, version.max_x, version.max_y = result.gdf.total_bounds.tolist()
     db.session.add(version)

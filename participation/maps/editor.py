@@ -29,11 +29,17 @@ def edit_map_page(town: Municipality, map_: Map, *, title: str, back_url: str, a
         "rows": [{"layer_id": str(layer_id), "visible": visible} for layer_id, visible in current]})
     form.add.choices = [("", _("– choose a layer –"))] + [
         (str(layer.id), layer.name) for layer in available if layer.id not in dict(current)]
+    # Every submitted row must name a layer of this town: the page lists them again, by id,
+    # when the form has an error, and arrange_map takes them as they are.
+    known = {str(layer.id) for layer in available}
+    submitted = [row.layer_id.data for row in form.rows]
+    if request.method == "POST" and (not known.issuperset(submitted) or len(set(submitted)) < len(submitted)):
+        abort(400, _("A layer on the form is not available for this map. Please reload the page and try again."))
     if form.validate_on_submit():
         try:
             services.arrange_map(map_, town, current_user, _submitted_rows(form))
         except ValueError:
-            abort(400)
+            abort(400, _("A layer on the form is not available for this map. Please reload the page and try again."))
         db.session.commit()
         flash(_("The map was saved."), "success")
         return redirect(request.path)
@@ -42,15 +48,15 @@ def edit_map_page(town: Municipality, map_: Map, *, title: str, back_url: str, a
 
 
 def _submitted_rows(form: MapForm) -> list[tuple[int, bool]]:
-    """The layer rows as submitted, with a "move" button's swap and an added layer applied."""
-    rows = [(int(row.layer_id.data), row.visible.data) for row in form.rows
-            if row.layer_id.data.isdigit() and not row.remove.data]
+    """The layer rows as submitted (each the id of a known layer), with a "move" button's swap
+    and an added layer applied."""
+    rows = [(int(row.layer_id.data), row.visible.data) for row in form.rows if not row.remove.data]
     ident, _sep, direction = request.form.get("move", "").partition(":")
     index = next((i for i, (layer_id, _visible) in enumerate(rows) if str(layer_id) == ident), None)
     if index is not None and direction in ("up", "down"):
         other = index + (1 if direction == "down" else -1)
         if 0 <= other < len(rows):
             rows[index], rows[other] = rows[other], rows[index]
-    if form.add.data:
+    if form.add.data and int(form.add.data) not in dict(rows):
         rows.append((int(form.add.data), True))
     return rows

@@ -10,6 +10,11 @@ from shapely.geometry.base import BaseGeometry
 from participation.extensions import db
 from participation.municipalities.models import Municipality
 from participation.projects.models import Category, Phase, Project
+from participation.web.templating import MarkdownTooComplex, render_markdown_bounded
+
+
+class DescriptionTooComplex(ValueError):
+    """The description's Markdown did not render within DESCRIPTION_RENDER_SECONDS; nothing was changed."""
 
 
 @dataclass
@@ -28,7 +33,18 @@ class ProjectData:
     categories: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _apply(project: Project, data: ProjectData) -> None:
+def _description_html(project: Project | None, description: str) -> str:
+    """The sanitised HTML of `description`, rendered (bounded) only when it changed."""
+    if project is not None and description == project.description and project.description_html:
+        return project.description_html
+    try:
+        return str(render_markdown_bounded(description, timeout=current_app.config["DESCRIPTION_RENDER_SECONDS"]))
+    except MarkdownTooComplex:
+        raise DescriptionTooComplex(description[:40]) from None
+
+
+def _apply(project: Project, data: ProjectData, description_html: str) -> None:
+    project.description_html = description_html
     project.title = data.title.strip()
     project.summary = data.summary.strip()
     project.description = data.description
@@ -54,8 +70,13 @@ def _apply_categories(project: Project, wanted: list[tuple[str, str]]) -> None:
 
 
 def create_project(town: Municipality, data: ProjectData, author) -> Project:
+    """Add a project to `town`; raises DescriptionTooComplex (nothing added) for a description that
+    cannot be rendered in time."""
+    # Rendered before anything changes, so that a refused description leaves no trace;
+    # pages show the stored HTML and never render Markdown per view.
+    html = _description_html(None, data.description)
     project = Project(municipality=town, created_by_id=author.id)
-    _apply(project, data)
+    _apply(project, data, html)
     db.session.add(project)
     db.session.flush()
     current_app.logger.info("User %s created project %s in %s", author.id, project.id, town.slug)
@@ -63,6 +84,7 @@ def create_project(town: Municipality, data: ProjectData, author) -> Project:
 
 
 def update_project(project: Project, data: ProjectData, editor) -> Project:
-    _apply(project, data)
+    """Change a project; raises DescriptionTooComplex (nothing changed) as `create_project` does."""
+    _apply(project, data, _description_html(project, data.description))
     current_app.logger.info("User %s updated project %s", editor.id, project.id)
     return project

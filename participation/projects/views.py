@@ -69,8 +69,11 @@ def create(slug: str):
     form = ProjectForm()
     if form.validate_on_submit():
         data = _project_data(form, require_area=True)
-        if data is not None:
-            project = services.create_project(town, data, current_user)
+        try:
+            project = services.create_project(town, data, current_user) if data is not None else None
+        except services.DescriptionTooComplex:
+            project = _refuse_description(form)
+        if project is not None:
             db.session.commit()
             flash(_("The project has been created."), "success")
             return redirect(url_for("projects.show", slug=town.slug, project_id=project.id))
@@ -93,8 +96,11 @@ def edit(slug: str, project_id: int):
             row.form.name.data, row.form.color.data = category.name, category.color
     if form.validate_on_submit():
         data = _project_data(form, require_area=False)
-        if data is not None:
-            services.update_project(project, data, current_user)
+        try:
+            saved = services.update_project(project, data, current_user) if data is not None else None
+        except services.DescriptionTooComplex:
+            saved = _refuse_description(form)
+        if saved is not None:
             db.session.commit()
             flash(_("The project has been saved."), "success")
             return redirect(url_for("projects.show", slug=town.slug, project_id=project.id))
@@ -104,6 +110,12 @@ def edit(slug: str, project_id: int):
     ), (400 if form.errors else 200)
 
 
+def _refuse_description(form: ProjectForm) -> None:
+    form.description.errors = [_("The description could not be formatted within {seconds} seconds. Please simplify "
+                                 "its Markdown, e.g. use fewer square brackets.").format(
+        seconds=f'{current_app.config["DESCRIPTION_RENDER_SECONDS"]:g}')]
+
+
 def _project_data(form: ProjectForm, require_area: bool) -> services.ProjectData | None:
     """ProjectData from a validated form, or None with the area error on the form."""
     area = None
@@ -111,7 +123,7 @@ def _project_data(form: ProjectForm, require_area: bool) -> services.ProjectData
     source = upload.read() if upload else (form.area_geojson.data or "").strip()
     if source:
         try:
-            area = parse_area(source)
+            area = parse_area(source, timeout=current_app.config["AREA_PARSE_SECONDS"])
         except GeoInputError as error:
             target = form.area_file if upload else form.area_geojson
             target.errors = [_(error.message).format(**error.params)]

@@ -7,8 +7,19 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
+
+from participation import config as settings
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail, built from BASE_URL: never from the request's Host or
+    X-Forwarded-Host, which a visitor chooses (a reset link to their own server)."""
+    base = urlsplit(settings.base_url(current_app.config))
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def build_message(to: str, subject: str, body: str) -> EmailMessage:

@@ -1,10 +1,13 @@
-"""Security headers on every response, a per-request CSP nonce."""
+"""Security headers on every response, a per-request CSP nonce, the host names the app answers to."""
 from __future__ import annotations
 
 import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g
+from werkzeug.exceptions import SecurityError
+
+from participation import config as settings
 
 
 def csp_nonce() -> str:
@@ -58,6 +61,14 @@ def _headers(response):
     return response
 
 
+def _unknown_host(error: SecurityError):
+    # Plain text: without a trusted host there is no address to build a page's links from.
+    return "Unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def init_app(app: Flask) -> None:
+    # A request for any other Host is refused (400) before a view sees it.
+    app.config["TRUSTED_HOSTS"] = settings.trusted_hosts(app.config)
+    app.register_error_handler(SecurityError, _unknown_host)
     app.after_request(_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 OUTSIDE_MSG = "Die Markierung liegt außerhalb des Projektgebiets."
 
 
-def test_register_confirm_log_in_and_comment_with_a_pin(app, page, watch, live_server, create_project):
+def test_register_confirm_log_in_and_comment_with_a_pin(app, page, watch, live_server, create_project, monkeypatch):
+    # Links in mails come from BASE_URL, never from the request: point it at the live server.
+    monkeypatch.setitem(app.config, "BASE_URL", live_server)
     project = create_project()
     email = "anna@example.org"
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import math
+import time
 
 import pytest
 import shapely
@@ -9,6 +11,7 @@ from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping
 
 from geo.areas import MAX_VERTICES, area_to_geojson, parse_area
+from geo.errors import GeoInputError
 from tests.geo import raises_catalogued
 
 #: Corners of a block in Neubrandenburg (lon, lat).
@@ -194,3 +197,55 @@ def test_too_many_vertices():
 def test_area_to_geojson_round_trips():
     area = parse_area(dumps(SQUARE))
     assert same_shape(parse_area(dumps(area_to_geojson(area))), area)
+
+
+# --- Bounded work: a small input must not buy minutes of GEOS time (issue 9, finding 4) ---
+
+def star(vertices: int) -> list[tuple[float, float]]:
+    """A ring that crosses itself about vertices²/4 times: make_valid's worst case."""
+    step = vertices // 2
+    ring = [(13.25 + 0.01 * math.cos(2 * math.pi * i * step / vertices),
+             53.55 + 0.01 * math.sin(2 * math.pi * i * step / vertices)) for i in range(vertices)]
+    return [*ring, ring[0]]
+
+
+def circle(vertices: int) -> list[tuple[float, float]]:
+    ring = [(13.25 + 0.01 * math.cos(2 * math.pi * i / vertices),
+             53.55 + 0.01 * math.sin(2 * math.pi * i / vertices)) for i in range(vertices)]
+    return [*ring, ring[0]]
+
+
+def seconds(call) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def test_self_intersecting_star_is_stopped_in_a_time_proportional_to_a_plain_merge(monkeypatch):
+    # Baseline: two plain rings of the same size, which take the same path (a merge in the child process).
+    plain = dumps({"type": "FeatureCollection", "features": [
+        feature({"type": "Polygon", "coordinates": [circle(151)]}),
+        feature({"type": "Polygon", "coordinates": [[(x + 0.05, y) for x, y in circle(151)]]})]})
+    parse_area(plain)  # starts the child-process server once
+    baseline = min(seconds(lambda: parse_area(plain)) for _ in range(3))
+    monkeypatch.setattr("geo.areas.AREA_TIMEOUT_SECONDS", max(3 * baseline, 0.2), raising=False)
+
+    start = time.perf_counter()
+    with pytest.raises(GeoInputError):  # unbounded, 151 vertices took about 25 s
+        parse_area(dumps({"type": "Polygon", "coordinates": [star(151)]}))
+    assert time.perf_counter() - start < 6 * baseline + 0.5
+
+
+def test_vertex_limit_is_checked_before_the_repair():
+    # Both refused for their size; the crossing one must not be repaired first (hours of GEOS).
+    plain = dumps({"type": "Polygon", "coordinates": [circle(MAX_VERTICES + 1)]})
+    crossing = dumps({"type": "Polygon", "coordinates": [star(MAX_VERTICES + 1)]})
+    baseline = min(seconds(lambda: raises_catalogued(parse_area, plain)) for _ in range(3))
+    spent = seconds(lambda: raises_catalogued(parse_area, crossing))
+    assert spent < 5 * baseline + 0.05
+
+
+def test_a_bow_tie_is_still_repaired():
+    bow_tie = [(13.25, 53.55), (13.26, 53.554), (13.26, 53.55), (13.25, 53.554), (13.25, 53.55)]
+    area = parse_area(dumps({"type": "Polygon", "coordinates": [bow_tie]}))
+    assert len(area.geoms) == 2 and area.area > 0

@@ -74,3 +74,39 @@ def test_etag_and_publishing_another_version(app, client, layer):
 def test_bad_zoom_is_400(client, layer, query):
     response = client.get(f"/api/v1/layers/{layer['id']}/features{query}")
     assert response.status_code == 400 and response.get_json()["field"] == "zoom"
+
+
+# --- Large layers by size, not only by feature count (issue 9, finding 12d) ---
+
+def test_one_feature_of_many_vertices_goes_to_tiles(app, layer, monkeypatch):
+    from participation.layers.serving.tiles import use_vector_tiles
+
+    with app.app_context():
+        item = db.session.get(Layer, layer["id"])
+        assert item.current_version.feature_count <= app.config["LAYER_VECTOR_TILE_THRESHOLD"]
+        monkeypatch.setitem(app.config, "LAYER_VECTOR_TILE_MAX_VERTICES", 300)  # the ring has 401
+        assert use_vector_tiles(item)
+        monkeypatch.setitem(app.config, "LAYER_VECTOR_TILE_MAX_VERTICES", 1000)
+        assert not use_vector_tiles(item)
+
+
+def test_geojson_of_a_layer_over_the_size_cap_is_refused_with_a_message(app, client, layer, monkeypatch):
+    monkeypatch.setitem(app.config, "LAYER_GEOJSON_MAX_VERTICES", 300)
+    for query in ("", "?zoom=3"):  # simplifying needs every vertex loaded first: refused at any zoom
+        response = client.get(f"/api/v1/layers/{layer['id']}/features{query}", headers={"Accept-Language": "en"})
+        assert response.status_code == 422
+        body = response.get_json()
+        assert "too large" in body["error"] and body["tiles"].endswith(f"/tiles/{layer['id']}/{{z}}/{{x}}/{{y}}.pbf")
+    monkeypatch.setitem(app.config, "LAYER_GEOJSON_MAX_VERTICES", 1000)
+    features(client, layer["id"])
+
+
+def test_the_vertex_count_recorded_at_import_is_used(app, layer):
+    from participation.layers.serving.features import geojson_size
+
+    with app.app_context():
+        version = db.session.get(Layer, layer["id"]).current_version
+        assert 401 <= geojson_size(version) <= 420  # estimated from the stored geometry (older versions)
+        version.report = {**(version.report or {}), "vertex_count": 7}
+        assert geojson_size(version) == 7 + version.feature_count
+        db.session.rollback()

@@ -35,6 +35,8 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
 @pytest.mark.parametrize("overrides, problem", [
     ({}, "SECRET_KEY"),
     ({"SECRET_KEY": "x" * 40}, "SESSION_COOKIE_SECURE"),
+    ({"SECRET_KEY": "x" * 40, "SESSION_COOKIE_SECURE": True}, "BASE_URL"),
+    ({"SECRET_KEY": "x" * 40, "SESSION_COOKIE_SECURE": True, "BASE_URL": "http://beteiligung.example.org"}, "BASE_URL"),
 ])
 def test_production_refuses_unsafe_settings(tmp_path, overrides, problem):
     with pytest.raises(RuntimeError, match=problem):
@@ -44,5 +46,5 @@ def test_production_refuses_unsafe_settings(tmp_path, overrides, problem):
 
 def test_production_starts_with_safe_settings(tmp_path):
     app = create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x" * 40,
-                      "SESSION_COOKIE_SECURE": True})
+                      "SESSION_COOKIE_SECURE": True, "BASE_URL": "https://beteiligung.example.org"})
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 from shapely.geometry import mapping
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from participation.extensions import db
 from participation.layers.models import Layer, LayerFeature, LayerVersion
@@ -18,6 +18,23 @@ def features_scope(layer_id: int) -> str:
     """The cache scope of a layer's GeoJSON (see participation.cache): changes to its look or data
     invalidate it."""
     return f"layer:{layer_id}"
+
+
+def geojson_size(version: LayerVersion) -> int:
+    """What one GeoJSON document of `version` costs, as vertices plus features (about 40–50 bytes each).
+
+    The vertex count is recorded at import (``report["vertex_count"]``); for a
+    version imported before, it is estimated from the stored geometries
+    (WKB: 16 bytes per vertex; PostGIS counts them).
+    """
+    vertices = (version.report or {}).get("vertex_count")
+    if not isinstance(vertices, int):
+        if db.session.get_bind().dialect.name == "postgresql":
+            measure = func.sum(func.ST_NPoints(LayerFeature.geometry))
+        else:
+            measure = func.sum(func.length(LayerFeature.geometry)) / 16
+        vertices = int(db.session.scalar(select(measure).where(LayerFeature.version_id == version.id)) or 0)
+    return vertices + version.feature_count
 
 
 def tolerance_for_zoom(zoom: int) -> float:

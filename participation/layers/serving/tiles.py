@@ -1,7 +1,8 @@
 """Large published layers as Mapbox Vector Tiles, built from the database (served by `views`).
 
 Small layers go to the map whole as GeoJSON (``/api/v1/layers/<id>/features``);
-past ``LAYER_VECTOR_TILE_THRESHOLD`` features the map draws them tile by tile
+past ``LAYER_VECTOR_TILE_THRESHOLD`` features or ``LAYER_VECTOR_TILE_MAX_VERTICES``
+vertices (and features) the map draws them tile by tile
 with Leaflet.VectorGrid, whose MVT layer is called ``features``. A tile holds
 only the attributes residents may see (`public_attributes`).
 """
@@ -18,6 +19,7 @@ from geo.vector_tiles import DEFAULT_BUFFER, DEFAULT_EXTENT, encode_tile, estima
 from participation.database.spatial import intersects_bbox
 from participation.extensions import db
 from participation.layers.models import Layer, LayerFeature, LayerKind
+from participation.layers.serving.features import geojson_size
 
 #: Part of every ETag and cache key; raise it when the encoding changes.
 TILE_FORMAT = 1
@@ -30,13 +32,22 @@ MAX_TILE_FEATURES = 10_000
 def use_vector_tiles(layer: Layer) -> bool:
     """Whether the map should draw `layer` from vector tiles instead of one GeoJSON document.
 
-    By the published version's feature count: GeoJSON size and the browser's
-    work grow with it (see bench/layer_tiles.py).
+    By the published version's feature count and its size: GeoJSON size and
+    the browser's work grow with both (see bench/layer_tiles.py); a few
+    features of a million vertices are as large as a million points.
     """
     version = layer.current_version
     if layer.kind != LayerKind.VECTOR or version is None:
         return False
-    return version.feature_count > current_app.config["LAYER_VECTOR_TILE_THRESHOLD"]
+    return (version.feature_count > current_app.config["LAYER_VECTOR_TILE_THRESHOLD"]
+            or geojson_size(version) > current_app.config["LAYER_VECTOR_TILE_MAX_VERTICES"])
+
+
+def geojson_too_large(layer: Layer) -> bool:
+    """Whether the published version is too large to send as one GeoJSON document at all
+    (``LAYER_GEOJSON_MAX_VERTICES``): the API refuses it, whatever the zoom, and points to the tiles."""
+    version = layer.current_version
+    return version is not None and geojson_size(version) > current_app.config["LAYER_GEOJSON_MAX_VERTICES"]
 
 
 def tile_min_zoom(layer: Layer) -> int:

@@ -7,6 +7,7 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringFi
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from geo.ows import Capabilities
+from participation.web.text import strip_bidi_controls
 
 #: Long enough for a GetCapabilities URL with a MapServer map path and a few parameters.
 URL_MAX_LENGTH = 2000
@@ -38,15 +39,15 @@ class ServiceLayerForm(FlaskForm):
     # Choices come from the service; the view checks the choice against them.
     layer = RadioField(_l("Layer"), validate_choice=False, validators=[DataRequired(_l("Choose a layer."))])
     name = StringField(_l("Name"), description=_l("Leave empty to use the layer's title."),
-                       validators=[Optional(), Length(max=200)])
+                       filters=[strip_bidi_controls], validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     source = StringField(_l("Source"),
                          description=_l("Who keeps the data, and its date, e.g. “Zweckverband, ALKIS 2026-10”."),
-                         validators=[Optional(), Length(max=300)])
+                         filters=[strip_bidi_controls], validators=[Optional(), Length(max=300)])
     attribution = StringField(_l("Licence and attribution"),
                               description=_l("Shown on every map with this layer. Leave empty to use the "
                                              "attribution the service gives (listed with each layer)."),
-                              validators=[Optional(), Length(max=300)])
+                              filters=[strip_bidi_controls], validators=[Optional(), Length(max=300)])
 
     def offer(self, capabilities: Capabilities) -> None:
         """Offer the service's layers; preselect the only one that can be drawn."""

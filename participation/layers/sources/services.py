@@ -62,7 +62,7 @@ def read_service(url: str, kind: Kind | None = None) -> ServiceDocument:
             raise
         except GeoInputError as error:
             first_error = first_error or error
-    assert first_error is not None
+    assert first_error is not None  # noqa: S101 - the loop above ran at least once
     raise first_error
 
 

@@ -9,6 +9,7 @@ from wtforms.widgets import ColorInput
 
 from participation.layers.styles.rules import MAX_CATEGORIES, MAX_POPUP_ROWS, POINT_SYMBOLS
 from participation.web.colours import colour_validator
+from participation.web.text import strip_bidi_controls
 
 _POINT_LABELS = {"circle": _l("Circle"), "square": _l("Square"), "triangle": _l("Triangle"), "diamond": _l("Diamond")}
 
@@ -19,7 +20,7 @@ class CategoryForm(FlaskForm):
 
     value = StringField(_l("Value"), validators=[Optional(), Length(max=200)])
     colour = StringField(_l("Colour"), widget=ColorInput(), default="#2f6f9f", validators=[Optional(), colour_validator()])
-    label = StringField(_l("Label in the legend"), validators=[Optional(), Length(max=200)])
+    label = StringField(_l("Label in the legend"), filters=[strip_bidi_controls], validators=[Optional(), Length(max=200)])
 
 
 class PopupRowForm(FlaskForm):
@@ -28,7 +29,7 @@ class PopupRowForm(FlaskForm):
 
     attribute = SelectField(_l("Attribute"), validate_choice=True, choices=[])
     show = BooleanField(_l("Show in the popup"))
-    label = StringField(_l("Label"), validators=[Optional(), Length(max=100)])
+    label = StringField(_l("Label"), filters=[strip_bidi_controls], validators=[Optional(), Length(max=100)])
 
 
 class StyleForm(FlaskForm):

@@ -4,23 +4,31 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO, Callable
 
 from flask import current_app
+from sqlalchemy import select
 
 from geo.errors import GeoInputError, N_
 from geo.layers import CHOICES as CRS_CHOICES
 from participation.accounts.models import User
+from participation.database.after_commit import after_commit
+from participation.database.mixins import utcnow
 from participation.extensions import db
 from participation.jobs.services import enqueue
 from participation.layers.models import Layer, LayerVersion
-from participation.layers.services import LayerChoiceNeeded, import_file, publish
+from participation.layers.services import LayerChoiceNeeded, clean_filename, import_file, publish
 from participation.layers.uploads.models import LayerUpload, UploadStatus
 from participation.municipalities.models import Municipality
 
 #: The job type that checks an upload (`participation.layers.uploads.jobs`).
 CHECK_JOB = "layer_upload"
+#: The periodic task that removes abandoned uploads (`clean_abandoned_uploads`).
+CLEAN_TASK = "layer_upload_cleanup"
+#: Uploads still waiting for the uploader (or for their check): their files are kept.
+WAITING = (UploadStatus.CHECKING, UploadStatus.NEEDS_CHOICE, UploadStatus.FAILED, UploadStatus.READY)
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
 
 
@@ -38,9 +46,11 @@ def start_upload(town: Municipality, stream: BinaryIO, original_name: str, *, na
                  attribution: str = "") -> LayerUpload:
     """Keep an uploaded file and queue the job that checks and stores it (unpublished).
 
-    The file gets a random name; its original name only decides the format.
-    The job is handed to the queue when the caller commits.
+    The file gets a random name; its original name (cleaned: no path, no
+    control characters) only decides the format. The job is handed to the
+    queue when the caller commits.
     """
+    original_name = clean_filename(original_name)
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(original_name).suffix.lower()
@@ -49,7 +59,7 @@ def start_upload(town: Municipality, stream: BinaryIO, original_name: str, *, na
         shutil.copyfileobj(stream, target, 1024 * 1024)
     upload = LayerUpload(
         municipality_id=town.id, layer_id=getattr(layer, "id", None), user_id=getattr(user, "id", None),
-        stored_name=stored, original_filename=original_name[:300], name=name[:200], crs=crs,
+        stored_name=stored, original_filename=original_name, name=name[:200], crs=crs,
         description=description, source=source[:300], attribution=attribution[:300],
     )
     db.session.add(upload)
@@ -67,8 +77,8 @@ def _check_in_background(upload: LayerUpload, user) -> None:
 
 def choose(upload: LayerUpload, user, *, source_layer: str | None = None, crs: int | None = None) -> None:
     """Record the uploader's choice of layer and/or CRS and check the file again (when the caller commits)."""
-    if upload.status not in (UploadStatus.NEEDS_CHOICE, UploadStatus.FAILED):
-        raise ValueError("only an upload that asked for a choice or failed can be checked again")
+    if upload.status is not UploadStatus.NEEDS_CHOICE:  # a refused upload's file is gone
+        raise ValueError("only an upload that asked for a choice can be checked again")
     if source_layer is not None:
         upload.source_layer = source_layer[:200]
     if crs is not None:
@@ -117,7 +127,10 @@ def check_upload(upload: LayerUpload, progress: Callable[[int, int], None]) -> N
             upload.choices = {"crs": suggested + [code for code in CRS_CHOICES if code not in suggested],
                               "suggested": suggested}
         else:
+            # Refused for good: nothing can be chosen to check the file again, so it goes at once.
             upload.status = UploadStatus.FAILED
+            path = upload_path(upload)
+            after_commit(lambda: path.unlink(missing_ok=True))
         return
     upload.version_id = version.id
     upload.layer_id = version.layer_id
@@ -155,3 +168,32 @@ def discard_upload(upload: LayerUpload, user) -> None:
 
 def _remove_file(upload: LayerUpload) -> None:
     upload_path(upload).unlink(missing_ok=True)
+
+
+def clean_abandoned_uploads(older_than: timedelta | None = None, now: datetime | None = None) -> int:
+    """Discard uploads nobody published or discarded for `older_than` (LAYER_UPLOAD_KEEP_HOURS), with
+    their files and unpublished versions, and remove stray files as old (e.g. of a failed request).
+
+    The periodic task behind ``flask worker`` and ``flask layers clean-uploads``; the caller commits.
+    Returns how many uploads and stray files were removed.
+    """
+    older_than = older_than or timedelta(hours=current_app.config["LAYER_UPLOAD_KEEP_HOURS"])
+    cutoff = (now or utcnow()) - older_than
+    abandoned = db.session.scalars(
+        select(LayerUpload).where(LayerUpload.status.in_(WAITING), LayerUpload.updated_at < cutoff)
+    ).all()
+    for upload in abandoned:
+        discard_upload(upload, None)
+    db.session.flush()
+    kept = set(db.session.scalars(select(LayerUpload.stored_name).where(LayerUpload.status.in_(WAITING))))
+    stray = 0
+    folder = upload_folder()
+    for path in folder.iterdir() if folder.is_dir() else []:
+        modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        if path.is_file() and path.name not in kept and modified < cutoff:
+            path.unlink(missing_ok=True)
+            stray += 1
+    if abandoned or stray:
+        current_app.logger.info("Removed %s abandoned layer uploads and %s stray files older than %s",
+                                len(abandoned), stray, older_than)
+    return len(abandoned) + stray

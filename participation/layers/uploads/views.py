@@ -19,6 +19,18 @@ from participation.web.i18n import translated
 
 bp = Blueprint("layer_uploads", __name__)
 
+#: The endpoints that take a whole GIS file; every other route keeps the app-wide MAX_CONTENT_LENGTH.
+_LAYER_SIZED = {"layer_uploads.new"}
+
+
+@bp.url_value_preprocessor
+def _allow_layer_sized_bodies(endpoint: str | None, values: dict | None) -> None:
+    # Layers are larger than anything else residents or planners send. The limit must be raised before
+    # the body is read, and the CSRF check (a before_request function) reads the form; URL value
+    # preprocessors run before every before_request function, the app's own included.
+    if endpoint in _LAYER_SIZED:
+        request.max_content_length = current_app.config["LAYER_UPLOAD_MAX_BYTES"]
+
 
 @bp.route("/<slug>/gis/ebenen/hochladen", methods=["GET", "POST"])
 @login_required
@@ -26,8 +38,6 @@ def new(slug: str):
     town = get_municipality(slug, can_manage_layers)
     layer_id = request.args.get("ebene", type=int)
     layer = get_layer(town, layer_id) if layer_id is not None else None
-    # Layers are larger than anything else residents or planners send.
-    request.max_content_length = current_app.config["LAYER_UPLOAD_MAX_BYTES"]
     form = NewVersionForm() if layer else UploadForm()
     if form.validate_on_submit():
         file = form.file.data
