@@ -133,3 +133,11 @@ def test_report_reason_with_nul_reaches_the_moderators(client, reported, create_
     login(create_user(role=Role.PLANNER, towns=[project.municipality]))
     html = client.get(moderation_url(project)).get_data(as_text=True)
     assert "Quiet words" in html and "Spam link" in html
+
+
+def test_the_moderation_page_leads_back_to_the_town_and_its_projects(client, reported, moderator):
+    project = reported[0]
+    html = client.get(moderation_url(project), headers=EN).get_data(as_text=True)
+    breadcrumb = html.split('class="breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="/{project.municipality.slug}/"' in breadcrumb
+    assert f"All projects in {project.municipality.name}" in breadcrumb

@@ -141,11 +141,21 @@ def describe(codes: list[int]) -> str:
     return ", ".join(f"EPSG:{code} ({CRS.from_epsg(code).name})" for code in codes)
 
 
-def missing_crs_error(bounds: tuple[float, float, float, float], area: tuple[float, float, float, float]
-                      ) -> GeoInputError:
-    """The error for a layer without a CRS, with a guess from its coordinates where one fits."""
+def missing_crs_error(bounds: tuple[float, float, float, float], area: tuple[float, float, float, float],
+                      *, prj_unreadable: bool = False) -> GeoInputError:
+    """The error for a layer without a CRS, with a guess from its coordinates where one fits.
+
+    `prj_unreadable` says the shapefile has a .prj that names no CRS (instead of none).
+    """
     choices = ", ".join(f"EPSG:{c}" for c in CHOICES)
     guesses = fitting_crs(bounds, area)
+    if prj_unreadable and guesses:
+        return GeoInputError(N_("The shapefile's .prj file does not name a coordinate reference system that can be "
+                                "read. Choose one of {choices}; the coordinates would fit {guess}."),
+                             choices=choices, guess=describe(guesses), suggested=guesses)
+    if prj_unreadable:
+        return GeoInputError(N_("The shapefile's .prj file does not name a coordinate reference system that can be "
+                                "read. Choose one of {choices}."), choices=choices, suggested=[])
     if guesses:
         return GeoInputError(N_("The file does not state its coordinate reference system (for a shapefile: the "
                                 ".prj file is missing). Choose one of {choices}; the coordinates would fit {guess}."),

@@ -11,7 +11,8 @@ _GUESSABLE_LDIDS = frozenset({0x00, 0x03, 0x57, 0x58, 0x59})
 _CHUNK = 1024 * 1024
 
 
-def _sidecar(path: Path, suffix: str) -> Path | None:
+def sidecar(path: Path, suffix: str) -> Path | None:
+    """The side file of `path` with `suffix` (e.g. ``".cpg"``), in any letter case, or None."""
     stem = path.stem.lower()
     for candidate in path.parent.iterdir():
         if candidate.stem.lower() == stem and candidate.suffix.lower() == suffix:
@@ -73,8 +74,8 @@ def shapefile_encoding(shp: Path) -> tuple[str | None, str]:
         The encoding to pass to the reader (None: let GDAL decide) and where
         the decision came from: ``"cpg"``, ``"detected"`` or ``"gdal"``.
     """
-    if _sidecar(shp, ".cpg") is not None:
+    if sidecar(shp, ".cpg") is not None:
         return None, "cpg"
-    dbf = _sidecar(shp, ".dbf")
+    dbf = sidecar(shp, ".dbf")
     guessed = dbf_encoding(dbf) if dbf is not None else None
     return (guessed, "detected") if guessed else (None, "gdal")

@@ -14,11 +14,13 @@ from pyproj.exceptions import CRSError
 from geo.errors import GeoInputError, N_
 from geo.layers import gdalenv
 from geo.layers.crs import adv_epsg, srs_name_in
-from geo.layers.encoding import shapefile_encoding
+from geo.layers.encoding import shapefile_encoding, sidecar
 from geo.layers.limits import Limits
 from geo.layers.xmlguard import root_element
 
 _MAGIC = {".gpkg": b"SQLite format 3\x00", ".fgb": b"fgb\x03", ".shp": b"\x00\x00\x27\x0a"}
+#: Suffix a shapefile's unreadable .prj gets in the work folder, so GDAL reads the layer without a CRS.
+_UNREADABLE_PRJ = ".prj-unreadable"
 _FORMAT_NAMES = {".gpkg": "GeoPackage", ".fgb": "FlatGeobuf", ".shp": "shapefile", ".geojson": "GeoJSON",
                  ".json": "GeoJSON", ".kml": "KML", ".gml": "GML", ".xml": "GML"}
 
@@ -84,6 +86,31 @@ def sniff(path: Path) -> None:
                                 name=path.name, root=root)
 
 
+def set_aside_unreadable_prj(shp: Path) -> bool:
+    """Rename a shapefile's .prj that names no CRS, so the layer reads as one without a CRS.
+
+    GDAL refuses the whole shapefile when its .prj is garbage that looks like
+    WKT; a .prj no one can read says as much as a missing one, so the
+    uploader is asked for the CRS instead. Only for files in the private work folder.
+
+    Returns
+    -------
+    bool
+        True if the shapefile's .prj was unreadable and has been set aside.
+    """
+    prj = sidecar(shp, ".prj")
+    if prj is None:
+        return False
+    with open(prj, "rb") as handle:
+        text = handle.read(64 * 1024).decode("utf-8", "replace").strip()
+    try:
+        CRS.from_user_input(text)
+        return False
+    except CRSError:
+        prj.rename(prj.with_name(shp.stem + _UNREADABLE_PRJ))
+        return True
+
+
 def _clean(reason: object, root: Path) -> str:
     """GDAL's message without our private temp paths."""
     return str(reason).replace(str(root) + "/", "").replace(str(root), "")[:300]
@@ -132,6 +159,8 @@ def list_layers(datasets: list[Path], root: Path) -> list[LayerInfo]:
     found: list[tuple[Path, str, int, str | None]] = []
     for path in datasets:
         sniff(path)
+        if path.suffix.lower() == ".shp":
+            set_aside_unreadable_prj(path)
         _info(path, root)  # opens once, so the driver is checked before the layers are read
         try:
             names = pyogrio.list_layers(path)
@@ -155,6 +184,8 @@ def _file_crs(path: Path, meta_crs: str | None, driver: str) -> tuple[CRS | None
             return CRS.from_user_input(meta_crs), "file"
         except CRSError:
             return None, "none"
+    if path.with_name(path.stem + _UNREADABLE_PRJ).exists():
+        return None, "unreadable-prj"
     if driver == "GML":
         srs_name = srs_name_in(path)
         epsg = adv_epsg(srs_name) if srs_name else None

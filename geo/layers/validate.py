@@ -121,7 +121,7 @@ def validate_layer(raw: RawLayer, layer: LayerInfo, *, crs: CRS | None = None, a
     repaired = int(np.count_nonzero(~shapely.is_valid(geometry))) + raw.fixed_on_read
     source = crs or raw.crs
     if source is None:
-        raise missing_crs_error(_bounds(geometry), area)
+        raise missing_crs_error(_bounds(geometry), area, prj_unreadable=raw.crs_origin == "unreadable-prj")
     if "geometry" in attributes.columns:
         attributes = attributes.rename(columns={"geometry": "geometry_attribute"})
     frame = gpd.GeoDataFrame(attributes, geometry=geometry, crs=source).to_crs(4326)

@@ -188,10 +188,41 @@ def run_axe(page) -> list[dict]:
     ]
 
 
+#: The narrowest screen every page must fit without scrolling sideways (CSS px).
+PHONE_WIDTH = 360
+_TOO_WIDE = """width => [...document.querySelectorAll('body *')]
+    .filter(e => !e.closest('.leaflet-container') && (e.getBoundingClientRect().right > width + 1
+                 || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')))
+    .slice(-8).map(e => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`
+                        + ` (content ${e.scrollWidth}px)`)"""
+
+
+def sideways_overflow(page) -> list[str]:
+    """Where the current page is wider than its viewport, at its own size and at 360 px; [] if nowhere.
+
+    The viewport is narrowed for the 360 px check and restored afterwards.
+    """
+    size = page.viewport_size
+    problems = []
+    for width in dict.fromkeys((size["width"], PHONE_WIDTH)):
+        if width != size["width"]:
+            page.set_viewport_size({"width": width, "height": size["height"]})
+        try:
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                problems.append(f"at {width}px the page is {scroll_width}px wide: {page.evaluate(_TOO_WIDE, width)}")
+        finally:
+            if width != size["width"]:
+                page.set_viewport_size(size)
+    return problems
+
+
 def audit(page, watch: Watch):
-    """Assert the current page is clean: axe, console, CSP and hosts."""
+    """Assert the current page is clean: axe, no sideways scrolling (own size and 360 px), console, CSP, hosts."""
     violations = run_axe(page)
     assert violations == [], f"axe violations on {page.url}:\n" + json.dumps(violations, indent=2, ensure_ascii=False)
+    overflow = sideways_overflow(page)
+    assert overflow == [], f"{page.url} scrolls sideways:\n" + "\n".join(overflow)
     watch.check(page)
 
 

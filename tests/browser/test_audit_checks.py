@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import run_axe
+from tests.browser.conftest import run_axe, sideways_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +22,18 @@ def test_axe_reports_an_image_without_text(page, watch):
     assert run_axe(page) == []
     page.evaluate("() => { const i = document.createElement('img'); i.src = 'data:,'; document.querySelector('main').append(i); }")
     assert "image-alt" in [v["id"] for v in run_axe(page)]
+
+
+def test_a_page_wider_than_a_phone_is_reported_and_the_viewport_restored(page, watch):
+    page.goto("/")
+    assert sideways_overflow(page) == []
+    # 500 px fit the desktop viewport, but not a 360 px phone.
+    page.evaluate("() => { const d = document.createElement('div'); d.id = 'wide'; d.style.width = '500px';"
+                  " d.style.height = '1em';"
+                  " document.querySelector('main').append(d); }")
+    problems = sideways_overflow(page)
+    assert len(problems) == 1 and problems[0].startswith("at 360px") and "div. 5" in problems[0]
+    assert page.viewport_size["width"] == 1280
 
 
 def test_console_errors_and_uncaught_exceptions_are_caught(page, watch):

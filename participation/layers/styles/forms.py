@@ -1,6 +1,7 @@
 """The style and popup form of a layer."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, FieldList, FormField, HiddenField, SelectChoice, SelectField, StringField
@@ -45,3 +46,20 @@ class StyleForm(FlaskForm):
     popup = FieldList(FormField(PopupRowForm), min_entries=0, max_entries=MAX_POPUP_ROWS)
     #: "save", or "fill" to fill the category rows from the attribute's values.
     action = HiddenField(default="save")
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then that no two legend entries share a colour (other values included)."""
+        valid = super().validate(extra_validators)
+        if not self.categorise_by.data:
+            return valid
+        used = {(self.fill.data or "").lower(): _("other values")}
+        for row in self.categories:
+            value, colour = row.form.value.data, (row.form.colour.data or "").lower()
+            if not value or row.form.colour.errors:
+                continue
+            if colour in used:
+                row.form.colour.errors.append(_("This colour is already used in the legend for “%(other)s”; "
+                                                "give each entry its own colour.", other=used[colour]))
+                valid = False
+            used.setdefault(colour, value)
+        return valid

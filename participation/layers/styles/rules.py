@@ -6,6 +6,8 @@ list), so the map script can use them without further checks.
 """
 from __future__ import annotations
 
+import math
+
 from participation.layers.models import Layer
 from participation.web.colours import colour_or
 
@@ -64,6 +66,33 @@ def clean_style(style: dict | None, attributes: list[str] | None = None) -> dict
         "categorise_by": attribute,
         "categories": categories if attribute else [],
     }
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of a ``#rrggbb`` colour."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def colour_distance(first: str, second: str) -> float:
+    """CIE76 ΔE between two ``#rrggbb`` colours; below about 10 two map areas look alike."""
+    return math.dist(_lab(first), _lab(second))
+
+
+def too_close(colour: str | None, others: list[str], limit: float = 10.0) -> bool:
+    """True if `colour` (``#rrggbb`` or None) is hard to tell apart from one of `others`."""
+    colour = colour_or(colour, DEFAULT_STYLE["fill"])
+    return any(colour_distance(colour, other) < limit for other in others)
 
 
 def clean_popup(rows: list | None, attributes: list[str] | None = None) -> list[dict]:

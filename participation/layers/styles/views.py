@@ -13,13 +13,18 @@ from participation.layers.sources.registry import source_of
 from participation.layers.styles import services
 from participation.layers.styles.forms import StyleForm
 from participation.layers.styles.queries import attribute_values
-from participation.layers.styles.rules import MAX_CATEGORIES, clean_popup, clean_style
+from participation.layers.styles.rules import MAX_CATEGORIES, clean_popup, clean_style, too_close
 from participation.loaders import get_layer, get_municipality
 
 bp = Blueprint("layer_styles", __name__)
 
-#: Colours offered for categories, distinguishable also for most colour-blind people (Okabe–Ito).
-PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"]
+#: Colours offered for categories, each used once in a legend: Okabe–Ito (distinguishable also for most
+#: colour-blind people), then Kelly's colours of maximum contrast that differ from all before by ΔE*76 ≥ 15.
+PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000",
+           "#f3c300", "#875692", "#f38400", "#a1caf1", "#be0032", "#c2b280", "#f99379", "#604e97",
+           "#b3446c", "#882d17", "#8db600", "#654522", "#2b3d26"]
+#: The fill for "other values" when the chosen fill is (nearly) a category's colour; no palette colour is near it.
+OTHER_VALUES_FILL = "#8c8c8c"
 
 
 def _style_form(layer: Layer, attributes: list[str]) -> StyleForm:
@@ -36,6 +41,29 @@ def _style_form(layer: Layer, attributes: list[str]) -> StyleForm:
     return form
 
 
+def _fill_categories(form: StyleForm, layer: Layer) -> None:
+    """Replace the category rows with the attribute's most frequent values, one palette colour each."""
+    version = layer.current_version or layer.versions[-1]
+    limit = min(MAX_CATEGORIES, len(PALETTE))
+    values = attribute_values(version, form.categorise_by.data, limit + 1)
+    while form.categories.entries:
+        form.categories.pop_entry()
+    if not values:
+        flash(_("The attribute “%(attribute)s” has no values in this layer, so there is nothing to colour by. "
+                "Choose another attribute.", attribute=form.categorise_by.data), "warning")
+        return
+    for value, colour in zip(values[:limit], PALETTE):
+        form.categories.append_entry({"value": value, "label": value, "colour": colour})
+    if too_close(form.fill.data, PALETTE[:len(values)]):
+        form.fill.data = OTHER_VALUES_FILL
+    if len(values) > limit:
+        flash(_("The attribute has more values than there are distinguishable colours: the %(count)s most "
+                "frequent get their own colour, all others are drawn in the fill colour. Adjust colours and "
+                "labels, then save.", count=limit), "info")
+    else:
+        flash(_("%(count)s values found. Adjust colours and labels, then save.", count=len(values)), "info")
+
+
 @bp.route("/<slug>/gis/ebenen/<int:layer_id>/darstellung", methods=["GET", "POST"])
 @login_required
 def edit(slug: str, layer_id: int):
@@ -47,14 +75,7 @@ def edit(slug: str, layer_id: int):
     form = _style_form(layer, attributes)
     if form.validate_on_submit():
         if form.action.data == "fill" and form.categorise_by.data:
-            version = layer.current_version or layer.versions[-1]
-            values = attribute_values(version, form.categorise_by.data, MAX_CATEGORIES)
-            while form.categories.entries:
-                form.categories.pop_entry()
-            for index, value in enumerate(values):
-                form.categories.append_entry({"value": value, "label": value,
-                                              "colour": PALETTE[index % len(PALETTE)]})
-            flash(_("%(count)s values found. Adjust colours and labels, then save.", count=len(values)), "info")
+            _fill_categories(form, layer)
             return render_template("layers/styles/edit.html", town=town, layer=layer, form=form, attributes=attributes)
         popup = [{"attribute": row.form.attribute.data, "label": row.form.label.data}
                  for row in form.popup if row.form.show.data]
