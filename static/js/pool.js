@@ -93,5 +93,27 @@
     });
   }
 
-  window.Pool = { mapOf: mapOf, fetchJSON: fetchJSON, say: say, inArea: inArea };
+  /* On a touch screen, one finger scrolls the page past the map and two fingers move (and
+   * pinch) it: without this a map as wide as a phone traps the page. Leaflet's pinch handler
+   * pans with the two fingers, and with dragging off its CSS lets the browser scroll on one
+   * finger (touch-action: pan-x pan-y). A one-finger swipe on the map shows `hintText`. */
+  function twoFingerPanning(map, hintText) {
+    if (!window.matchMedia || !window.matchMedia("(pointer: coarse)").matches || !map.dragging) { return; }
+    map.dragging.disable();
+    var box = map.getContainer();
+    var hint = document.createElement("div");
+    hint.className = "map-touch-hint";
+    hint.setAttribute("aria-hidden", "true");
+    hint.textContent = hintText;
+    box.appendChild(hint);
+    var timer = null;
+    function show(visible) {
+      clearTimeout(timer);
+      hint.classList.toggle("map-touch-hint--visible", visible);
+      if (visible) { timer = setTimeout(function () { show(false); }, 1500); }
+    }
+    box.addEventListener("touchmove", function (e) { show(e.touches.length === 1); }, { passive: true });
+  }
+
+  window.Pool = { mapOf: mapOf, fetchJSON: fetchJSON, say: say, inArea: inArea, twoFingerPanning: twoFingerPanning };
 })();

@@ -13,6 +13,12 @@
 
   document.documentElement.classList.add("js");
 
+  /* Leaflet's 80 px per arrow press crosses a small project area in two presses. */
+  map.options.keyboardPanDelta = 40;
+  map.keyboard.disable();
+  map.addHandler("keyboard", L.Map.Keyboard);
+  Pool.twoFingerPanning(map, msg("TwoFingers"));
+
   /* ---- comments on the map ---------------------------------------- */
   var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
   map.addLayer(cluster);
@@ -97,28 +103,58 @@
   map.getContainer().appendChild(cross);
   map.getContainer().setAttribute("aria-describedby", "map-help");
 
+  /* Marking a place: while the resident writes a comment (the form has focus, or the button
+   * under the map is pressed) every click inside the map sets the pin, on layer features and
+   * comment groups too: the CSS makes them transparent to the pointer (.map--marking). Out of
+   * it (the button pressed again), they open their popups and zoom, as a reader expects. */
+  var modeButton = root.querySelector("[data-comment-mode]");
+  var badge = document.createElement("div");
+  badge.className = "map-mode-badge";
+  badge.setAttribute("aria-hidden", "true");  // the button's aria-pressed says it to screen readers
+  badge.textContent = msg("ModeBadge");
+  map.getContainer().appendChild(badge);
+  var marking = false;
+
+  function setMarking(on) {
+    marking = on;
+    root.classList.toggle("map--marking", on);
+    // A pressed state, not a new label: focusing the form switches it on, and a label that
+    // rewraps would move the form under the pointer between mousedown and click.
+    modeButton.setAttribute("aria-pressed", on ? "true" : "false");
+    if (on) { map.closePopup(); }
+  }
+  modeButton.addEventListener("click", function () { setMarking(!marking); });
+  document.getElementById("comment-form").addEventListener("focusin", function () { setMarking(true); });
+
   function setPin(ll) {
     // Checked as sent: the fields carry 7 decimals, and those are what the server judges.
     var sentLng = ll.lng.toFixed(7), sentLat = ll.lat.toFixed(7);
     if (!Pool.inArea(area, parseFloat(sentLng), parseFloat(sentLat))) {
+      // Said at the map, where the resident is looking; the form below keeps it in view too.
+      Pool.say(status, msg("Outside"));
       Pool.say(pinStatus, msg("Outside"));
       pinStatus.classList.add("pin-status--error");
       return;
     }
     pinStatus.classList.remove("pin-status--error");
+    pinStatus.classList.add("pin-status--placed");
     if (!pin) {
       pin = L.marker(ll, { draggable: true, keyboard: false, title: msg("Placed") }).addTo(map);
+      L.DomUtil.addClass(pin.getElement(), "comment-pin");
       pin.on("dragend", function () { setPin(pin.getLatLng()); });
     }
     pin.setLatLng(ll);
     lon.value = sentLng;
     lat.value = sentLat;
-    Pool.say(pinStatus, msg("Placed") + " (" + ll.lat.toFixed(5) + ", " + ll.lng.toFixed(5) + ")");
+    var said = msg("Placed") + " (" + ll.lat.toFixed(5) + ", " + ll.lng.toFixed(5) + ")";
+    Pool.say(status, said);
+    Pool.say(pinStatus, said);
   }
   function clearPin() {
     if (pin) { map.removeLayer(pin); pin = null; }
     lon.value = ""; lat.value = "";
-    pinStatus.classList.remove("pin-status--error");
+    pinStatus.classList.remove("pin-status--error", "pin-status--placed");
+    Pool.say(status, msg("Removed"));
     Pool.say(pinStatus, msg("Removed"));
   }
 
