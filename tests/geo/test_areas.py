@@ -242,7 +242,7 @@ def test_vertex_limit_is_checked_before_the_repair():
     crossing = dumps({"type": "Polygon", "coordinates": [star(MAX_VERTICES + 1)]})
     baseline = min(seconds(lambda: raises_catalogued(parse_area, plain)) for _ in range(3))
     spent = seconds(lambda: raises_catalogued(parse_area, crossing))
-    assert spent < 5 * baseline + 0.05
+    assert spent < 10 * baseline + 0.3  # without the early check: ≈ 20 × (repairing a 50 000-vertex star)
 
 
 def test_a_bow_tie_is_still_repaired():
