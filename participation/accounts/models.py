@@ -36,6 +36,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Blocked accounts cannot log in.
     is_blocked: Mapped[bool] = mapped_column(default=False)
+    #: Set when an admin invites the account; cleared when the invitee sets a password.
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Counted up by logout, password change and reset: sessions and "stay logged in" cookies
     #: made under an older generation no longer log in.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database.mixins import BBoxMixin, TimestampMixin
 from participation.database.spatial import SpatialTable
-from participation.database.types import Geometry
+from participation.database.types import Geometry, UTCDateTime
 from participation.extensions import db
 
 
@@ -32,6 +34,10 @@ class Comment(TimestampMixin, BBoxMixin, db.Model):
     location: Mapped[BaseGeometry | None] = mapped_column(Geometry("POINT"))
     #: Set by a moderator; the comment stays for the record but is not shown.
     is_removed: Mapped[bool] = mapped_column(default=False)
+    #: When the author last changed the text (only possible before the first reply or answer).
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the author deleted it; kept (text emptied, no place) only as a placeholder for its replies.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     project: Mapped["Project"] = relationship()  # noqa: F821
     author: Mapped["User | None"] = relationship()  # noqa: F821

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database.mixins import TimestampMixin
+from participation.database.types import Geometry
 from participation.extensions import db
 
 #: Which municipalities a planner or GIS-team account works for.
@@ -24,6 +26,9 @@ class Municipality(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     #: File name of the logo below ``instance/uploads/logos/``, if any.
     logo_filename: Mapped[str | None] = mapped_column(String(200))
+    #: The town's boundary, a MultiPolygon in EPSG:4326, set in the town settings (drawn or taken
+    #: from a layer); project areas must lie inside it, layers far from it are warned about.
+    boundary: Mapped[BaseGeometry | None] = mapped_column(Geometry("MULTIPOLYGON"))
 
     members: Mapped[list["User"]] = relationship(  # noqa: F821
         secondary=memberships, back_populates="municipalities"
