@@ -144,6 +144,7 @@ def context(browser, live_server, request):
 
     ctx.on("page", attach)
     ctx.watch = watch
+    ctx.lang = options["locale"][:2]
     yield ctx
     try:
         # Whatever happened after the last audit() (late errors, requests) still counts.
@@ -217,12 +218,67 @@ def sideways_overflow(page) -> list[str]:
     return problems
 
 
+#: Controls a person clicks, taps or reads as one: two of them drawn over each other is a defect.
+_OVERLAPS = """() => {
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, label, summary, [role=button]';
+  const boxes = [];
+  for (const el of document.querySelectorAll(selector)) {
+    // Map content (markers, shapes) may overlap by nature; the map's own controls may not.
+    if (el.closest('.leaflet-pane')) continue;
+    if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
+    const style = getComputedStyle(el);
+    if (style.clipPath !== 'none' || (style.clip && style.clip !== 'auto')) continue;  // visually hidden
+    // One box per line: a link that wraps is two boxes, not the rectangle around both lines.
+    const rects = [...el.getClientRects()].filter(r => r.width > 2 && r.height > 2);
+    if (rects.length) boxes.push({el, rects});
+  }
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).slice(0, 2).join('.') : '')
+    + ' "' + (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30) + '"';
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i].el, b = boxes[j].el;
+      if (a.contains(b) || b.contains(a)) continue;
+      // A label drawn around its own control is one control.
+      if ((a.tagName === 'LABEL' && a.control === b) || (b.tagName === 'LABEL' && b.control === a)) continue;
+      const overlap = boxes[i].rects.some(r => boxes[j].rects.some(q =>
+        Math.min(r.right, q.right) - Math.max(r.left, q.left) > 2
+        && Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 2));
+      if (overlap) hits.push(name(a) + ' over ' + name(b));
+    }
+  }
+  return hits.slice(0, 10);
+}"""
+
+
+def overlapping_controls(page) -> list[str]:
+    """Visible interactive elements drawn over each other, at the page's own size and at 360 px; [] if none.
+
+    The viewport is narrowed for the 360 px check and restored afterwards.
+    """
+    size = page.viewport_size
+    problems = []
+    for width in dict.fromkeys((size["width"], PHONE_WIDTH)):
+        if width != size["width"]:
+            page.set_viewport_size({"width": width, "height": size["height"]})
+        try:
+            problems += [f"at {width}px: {hit}" for hit in page.evaluate(_OVERLAPS)]
+        finally:
+            if width != size["width"]:
+                page.set_viewport_size(size)
+    return problems
+
+
 def audit(page, watch: Watch):
-    """Assert the current page is clean: axe, no sideways scrolling (own size and 360 px), console, CSP, hosts."""
+    """Assert the current page is clean: axe, no sideways scrolling and no controls drawn over each other
+    (own size and 360 px), console, CSP, hosts."""
     violations = run_axe(page)
     assert violations == [], f"axe violations on {page.url}:\n" + json.dumps(violations, indent=2, ensure_ascii=False)
     overflow = sideways_overflow(page)
     assert overflow == [], f"{page.url} scrolls sideways:\n" + "\n".join(overflow)
+    overlaps = overlapping_controls(page)
+    assert overlaps == [], f"{page.url} draws controls over each other:\n" + "\n".join(overlaps)
     watch.check(page)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import run_axe, sideways_overflow
+from tests.browser.conftest import overlapping_controls, run_axe, sideways_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +34,34 @@ def test_a_page_wider_than_a_phone_is_reported_and_the_viewport_restored(page, w
     problems = sideways_overflow(page)
     assert len(problems) == 1 and problems[0].startswith("at 360px") and "div. 5" in problems[0]
     assert page.viewport_size["width"] == 1280
+
+
+def test_controls_drawn_over_each_other_are_reported_at_either_width(page, watch):
+    page.goto("/")
+    assert overlapping_controls(page) == []
+    # Two buttons, the second pulled over the first, as the comment actions once were
+    # (styles set through the DOM: the CSP refuses style attributes).
+    page.evaluate("""() => {
+        const box = document.createElement('div');
+        box.innerHTML = '<button id="first" type="button">Erster</button><button id="second" type="button">Zweiter</button>';
+        document.querySelector('main').append(box);
+        document.getElementById('second').style.marginLeft = '-2.5em';
+    }""")
+    problems = overlapping_controls(page)
+    assert [p.split(":")[0] for p in problems] == ["at 1280px", "at 360px"]
+    assert "button#first" in problems[0] and "button#second" in problems[0]
+    # Side by side, and a label around its own checkbox, are fine.
+    page.evaluate("""() => {
+        document.getElementById('second').style.marginLeft = '1em';
+        const label = document.createElement('label');
+        label.innerHTML = '<input type="checkbox"> Ja';
+        document.querySelector('main').append(label);
+    }""")
+    assert overlapping_controls(page) == []
+    # Hidden by CSS: not drawn, so not a problem.
+    page.evaluate("() => { const s = document.getElementById('second'); s.style.marginLeft = '-2.5em';"
+                  " s.style.visibility = 'hidden'; }")
+    assert overlapping_controls(page) == []
 
 
 def test_console_errors_and_uncaught_exceptions_are_caught(page, watch):

@@ -55,13 +55,18 @@ PAGES = [
 ]
 
 
+LANGUAGES = [{"locale": "de-DE"}, {"locale": "en-GB"}]
+
+
+@pytest.mark.parametrize("context", LANGUAGES, indirect=True, ids=["de", "en"])
 @pytest.mark.parametrize(("name", "who"), PAGES, ids=[f"{n}-{w or 'anonymous'}" for n, w in PAGES])
-def test_page_in_german_is_clean(page, watch, site, name, who):
+def test_page_is_clean(context, page, watch, site, name, who):
+    """Each page in German and English (the browser's language), at 1280 px and 360 px (`audit`)."""
     if who:
         log_in(page, site[who], PASSWORD)
     response = page.goto(_path(name, site))
     assert response.status == 200
-    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.locator("html").get_attribute("lang") == context.lang
     assert page.locator("h1").count() == 1
     if name == "project":
         wait_for_map(page)

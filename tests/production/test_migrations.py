@@ -130,3 +130,37 @@ def test_project_maps_are_carried_over_and_back(fresh_app):
     db.session.commit()
     assert project.map_id not in (1, 2)
     assert _sql("SELECT count(*) FROM map_layer").scalar() == 2
+
+
+BEFORE_USABILITY = "5d1f0c2b9e47"
+
+
+def test_older_layer_versions_get_their_vertex_count(fresh_app):
+    """Serving a layer reads the vertex count from the report; versions imported before it was
+    recorded get it from the migration instead of a count over all features per page view."""
+    import sqlalchemy as sa
+    from shapely.geometry import LineString, Point
+
+    from participation.database.types import Geometry
+
+    upgrade(revision=BEFORE_USABILITY)
+    now = "2026-11-01 12:00:00"
+    _sql("INSERT INTO municipality (id, slug, name, created_at, updated_at) VALUES (1, 't', 'T', :now, :now)", now=now)
+    _sql("INSERT INTO layer (id, kind, municipality_id, name, description, source, attribution, style, popup, "
+         "created_at, updated_at) VALUES (1, 'vector', 1, 'L', '', '', '', '{}', '[]', :now, :now)", now=now)
+    for vid, report in ((1, '{"warnings": []}'), (2, '{"vertex_count": 99}')):
+        _sql("INSERT INTO layer_version (id, layer_id, number, original_filename, source_layer, source_crs_name, "
+             "feature_count, report, created_at, updated_at) VALUES (:id, 1, :id, 'a.gpkg', '', '', 2, :report, "
+             ":now, :now)", id=vid, report=report, now=now)
+    features = sa.table("layer_feature", sa.column("id", sa.Integer), sa.column("version_id", sa.Integer),
+                        sa.column("geometry", Geometry("GEOMETRY")), sa.column("properties", sa.JSON))
+    db.session.execute(features.insert(), [
+        {"id": 1, "version_id": 1, "geometry": Point(13, 53), "properties": {}},
+        {"id": 2, "version_id": 1, "geometry": LineString([(13, 53), (13.1, 53), (13.1, 53.1)]), "properties": {}},
+    ])
+    db.session.commit()
+    upgrade()
+    reports = dict(_sql("SELECT id, report FROM layer_version ORDER BY id").all())
+    loads = (lambda r: r) if isinstance(reports[1], dict) else __import__("json").loads
+    assert loads(reports[1]) == {"warnings": [], "vertex_count": 4}
+    assert loads(reports[2]) == {"vertex_count": 99}  # recorded at import: left alone

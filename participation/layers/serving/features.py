@@ -23,18 +23,10 @@ def features_scope(layer_id: int) -> str:
 def geojson_size(version: LayerVersion) -> int:
     """What one GeoJSON document of `version` costs, as vertices plus features (about 40–50 bytes each).
 
-    The vertex count is recorded at import (``report["vertex_count"]``); for a
-    version imported before, it is estimated from the stored geometries
-    (WKB: 16 bytes per vertex; PostGIS counts them).
+    The vertex count is recorded at import (``report["vertex_count"]``; migration
+    8b41c7e2d9a6 recorded it for older versions).
     """
-    vertices = (version.report or {}).get("vertex_count")
-    if not isinstance(vertices, int):
-        if db.session.get_bind().dialect.name == "postgresql":
-            measure = func.sum(func.ST_NPoints(LayerFeature.geometry))
-        else:
-            measure = func.sum(func.length(LayerFeature.geometry)) / 16
-        vertices = int(db.session.scalar(select(measure).where(LayerFeature.version_id == version.id)) or 0)
-    return vertices + version.feature_count
+    return int((version.report or {}).get("vertex_count") or 0) + version.feature_count
 
 
 def tolerance_for_zoom(zoom: int) -> float:
