@@ -6,10 +6,10 @@ import math
 import re
 
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS, Geod, Transformer
 from pyproj.exceptions import CRSError
 from shapely.errors import ShapelyError
-from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.geometry import MultiPoint, MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
@@ -160,3 +160,136 @@ def _checked(area: BaseGeometry) -> MultiPolygon:
 def area_to_geojson(area: BaseGeometry) -> dict:
     """The area as a GeoJSON geometry mapping."""
     return mapping(area)
+
+
+# --- A town's boundary, and how an area or a layer lies in relation to it ------------------------
+
+#: Most vertices a town's boundary keeps after simplifying: enough for a municipal outline at a few
+#: metres' accuracy, few enough that every page check (covers, distance) stays in milliseconds.
+BOUNDARY_MAX_VERTICES = 10_000
+#: Most vertices of the features a boundary may be merged from (e.g. a municipal layer filtered
+#: to one town); a whole federal state's municipalities must be filtered first.
+BOUNDARY_SOURCE_MAX_VERTICES = 2_000_000
+BOUNDARY_TIMEOUT_SECONDS = 30.0
+#: First simplification step in degrees (about 1 m); doubled until the outline fits.
+_SIMPLIFY_START = 1e-5
+_SIMPLIFY_LIMIT = 0.01
+#: Holes and parts below this size in square degrees (about 700 m² in Germany) are slivers
+#: between neighbouring features of a merged layer, not part of a town's shape.
+_SLIVER = 1e-7
+_GEOD = Geod(ellps="WGS84")
+
+
+def _polygons(geometry: BaseGeometry) -> list[Polygon]:
+    """The polygons inside any geometry (collections of labels and shapes from KML included)."""
+    if isinstance(geometry, Polygon):
+        return [geometry]
+    if hasattr(geometry, "geoms"):
+        return [p for part in geometry.geoms for p in _polygons(part)]
+    return []
+
+
+def _without_slivers(area: BaseGeometry) -> MultiPolygon:
+    polygons = [Polygon(p.exterior, [hole for hole in p.interiors if Polygon(hole).area >= _SLIVER])
+                for p in _polygons(area) if p.area >= _SLIVER]
+    return MultiPolygon(polygons)
+
+
+def simplified_boundary(area: BaseGeometry, max_vertices: int = BOUNDARY_MAX_VERTICES) -> MultiPolygon:
+    """A town outline from `area` (EPSG:4326): slivers dropped, simplified to at most `max_vertices`.
+
+    The tolerance starts at about a metre and doubles until the outline fits
+    (or reaches about a kilometre); the topology is kept, so no part
+    collapses or crosses itself.
+
+    Raises
+    ------
+    GeoInputError
+        When nothing of a usable size is left.
+    """
+    cleaned = _without_slivers(area)
+    if cleaned.is_empty:
+        raise GeoInputError(N_("The area is empty."))
+    tolerance = _SIMPLIFY_START
+    outline = cleaned.simplify(tolerance, preserve_topology=True)
+    while shapely.get_num_coordinates(outline) > max_vertices and tolerance < _SIMPLIFY_LIMIT:
+        tolerance *= 2
+        outline = cleaned.simplify(tolerance, preserve_topology=True)
+    return _checked(outline)
+
+
+def boundary_from_geometries(geometries: list[BaseGeometry], *, timeout: float | None = None) -> MultiPolygon:
+    """A town's boundary as the union of the polygons among `geometries` (EPSG:4326), simplified.
+
+    Points and lines are ignored (a KML placemark's label point, say). The
+    vertex count is checked first; the union runs in a child process stopped
+    after `timeout` seconds (default BOUNDARY_TIMEOUT_SECONDS).
+
+    Raises
+    ------
+    GeoInputError
+        When there are no polygons, too many vertices, or the union takes too long.
+    """
+    polygons = [p for g in geometries if g is not None for p in _polygons(g) if not p.is_empty]
+    if not polygons:
+        raise GeoInputError(N_("The chosen features contain no polygons to take a boundary from."))
+    vertices = sum(shapely.get_num_coordinates(p) for p in polygons)
+    if vertices > BOUNDARY_SOURCE_MAX_VERTICES:
+        raise GeoInputError(N_("The chosen features have more than {limit} vertices; choose fewer of them, "
+                               "e.g. by an attribute."), limit=BOUNDARY_SOURCE_MAX_VERTICES)
+    return run_limited(_boundary, polygons, timeout=timeout or BOUNDARY_TIMEOUT_SECONDS,
+                       memory_bytes=AREA_MEMORY_BYTES)
+
+
+def _boundary(polygons: list[Polygon]) -> MultiPolygon:
+    """The costly part of `boundary_from_geometries`: repair, merge, simplify."""
+    merged = shapely.force_2d(unary_union([_repaired(p) for p in polygons]))
+    return simplified_boundary(_checked(merged))
+
+
+def _local_metres(centre: BaseGeometry) -> Transformer:
+    """EPSG:4326 → an azimuthal equidistant projection in metres centred on `centre`: distances
+    from the centre are true to scale anywhere on earth, and near it in every direction."""
+    point = centre.centroid if not centre.is_empty else centre
+    crs = CRS.from_proj4(f"+proj=aeqd +lat_0={point.y:.6f} +lon_0={point.x:.6f} +datum=WGS84 +units=m +no_defs")
+    return Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+
+def _in_metres(geometry: BaseGeometry, transformer: Transformer) -> BaseGeometry:
+    return shapely.transform(geometry, transformer.transform, interleaved=False)
+
+
+def area_km2(area: BaseGeometry) -> float:
+    """The geodesic (WGS 84 ellipsoid) size of an EPSG:4326 area in square kilometres."""
+    return abs(_GEOD.geometry_area_perimeter(area)[0]) / 1e6
+
+
+def metres_beyond(area: BaseGeometry, boundary: BaseGeometry, tolerance_m: float = 0.0) -> float | None:
+    """How far `area` reaches beyond `boundary` (both EPSG:4326) in metres, or None when `boundary`
+    widened by `tolerance_m` covers it.
+
+    The distance is the farthest point of the area's outside part (sampled
+    along its edges), at least `tolerance_m`: close enough to tell a person
+    by how much their outline misses.
+    """
+    to_metres = _local_metres(boundary)
+    area_m, boundary_m = _in_metres(area, to_metres), _in_metres(boundary, to_metres)
+    if boundary_m.buffer(tolerance_m, quad_segs=4).covers(area_m):
+        return None
+    outside = area_m.difference(boundary_m)
+    minx, miny, maxx, maxy = outside.bounds
+    step = max(tolerance_m / 2, max(maxx - minx, maxy - miny) / 2_000, 1.0)
+    points = shapely.points(shapely.get_coordinates(shapely.segmentize(outside, step)))
+    return float(max(shapely.distance(boundary_m, points).max(initial=0.0), tolerance_m))
+
+
+def distance_km(extent: tuple[float, float, float, float], reference: BaseGeometry) -> float:
+    """The shortest distance in kilometres between a bounding box (minx, miny, maxx, maxy in
+    EPSG:4326, e.g. a layer's extent) and `reference` (EPSG:4326, e.g. a town's boundary); 0.0 when
+    they touch."""
+    minx, miny, maxx, maxy = extent
+    box = MultiPoint([(minx, miny), (maxx, maxy)]).envelope  # a point or line when the extent is flat
+    if box.intersects(reference):
+        return 0.0
+    to_metres = _local_metres(reference)
+    return float(_in_metres(box, to_metres).distance(_in_metres(reference, to_metres))) / 1000

@@ -117,6 +117,7 @@ STATIC = {
     "API_MAX_FEATURES": 5000,
     "CONFIRM_TOKEN_MAX_AGE": 3 * 24 * 3600,
     "RESET_TOKEN_MAX_AGE": 2 * 3600,
+    "INVITE_TOKEN_MAX_AGE": 7 * 24 * 3600,
     #: Failed logins for one account from one address; the owner elsewhere is not affected.
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;20 per hour",
     #: Failed logins from one address, whatever the account.

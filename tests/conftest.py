@@ -238,3 +238,17 @@ def login(client):
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return response
     return do
+
+
+@pytest.fixture
+def town(create_town):
+    """A town; most tests need one and no more."""
+    return create_town()
+
+
+@pytest.fixture
+def planner(create_user, town, login):
+    """A planner of `town`, logged in with the test client."""
+    user = create_user(Role.PLANNER, towns=[town])
+    login(user)
+    return user

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from sqlalchemy import select
 
-from participation.accounts.models import Role
 from participation.extensions import db
 from participation.projects.models import Project
 from tests.test_projects import EN, form, new_url
@@ -19,18 +17,6 @@ from tests.test_projects import EN, form, new_url
 #: Python-Markdown scans ahead from every "[": 6 000 of them took 7.6 s per page view.
 BRACKETS = "[" * 6_000
 PLAIN = "Lorem ipsum dolor sit amet. " * (len(BRACKETS) // 28 + 1)
-
-
-@pytest.fixture
-def town(create_town):
-    return create_town(slug="neustadt")
-
-
-@pytest.fixture
-def planner(client, town, create_user, login):
-    user = create_user(role=Role.PLANNER, towns=[town])
-    login(user)
-    return user
 
 
 def seconds(call) -> float:

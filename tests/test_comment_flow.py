@@ -50,6 +50,27 @@ def test_pin_outside_the_area_is_refused_and_nothing_saved(app, client, create_p
         assert db.session.scalar(select(func.count(Comment.id))) == 0
 
 
+def test_a_refused_comment_comes_back_with_its_words_pin_and_category(client, create_project, create_user, login):
+    """Nothing typed is lost: the page is shown again (400) with the form as sent and the reason at it."""
+    from lxml import html
+
+    project = create_project()
+    login(create_user())
+    response = client.post(
+        f"{project_url(project)}/kommentare",
+        data={"csrf_token": csrf_token(client, project_url(project)), "text": "Mein langer Gedanke",
+              "category": project.categories[1].id, "lon": OUTSIDE.x, "lat": OUTSIDE.y},
+    )
+    assert response.status_code == 400
+    document = html.fromstring(response.get_data(as_text=True))
+    form = document.get_element_by_id("comment-form")
+    assert form.xpath(".//textarea[@name='text']")[0].text_content().strip() == "Mein langer Gedanke"
+    assert form.xpath(".//option[@selected]")[0].get("value") == str(project.categories[1].id)
+    assert float(form.xpath(".//input[@name='lon']")[0].get("value")) == OUTSIDE.x  # the map script shows it again
+    assert "außerhalb des Projektgebiets" in form.get_element_by_id("comment-form-feedback").text_content()
+    assert not document.find_class("flash-messages")
+
+
 def test_comment_without_pin(app, client, create_project, create_user, login):
     project = create_project()
     login(create_user())

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("participation", "geo")
@@ -24,6 +23,8 @@ BELOW = {
                              "participation.api", "participation.demo"),
     "participation.maps": ("participation.projects", "participation.comments", "participation.api",
                            "participation.demo"),
+    "participation.admin": ("participation.api", "participation.comments", "participation.demo",
+                            "participation.layers", "participation.maps", "participation.projects"),
     "participation.safe_http": ("participation.",),
     "participation.database": ("participation.accounts", "participation.comments", "participation.layers",
                                "participation.maps", "participation.projects", "participation.jobs"),

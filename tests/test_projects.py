@@ -21,18 +21,6 @@ EN = {"Accept-Language": "en"}
 TODAY = date.today()
 
 
-@pytest.fixture
-def town(create_town):
-    return create_town(slug="neustadt")
-
-
-@pytest.fixture
-def planner(client, town, create_user, login):
-    user = create_user(role=Role.PLANNER, towns=[town])
-    login(user)
-    return user
-
-
 def form(client, url, **changes) -> dict:
     data = {
         "csrf_token": csrf_token(client, url),

@@ -31,6 +31,7 @@ PLANNERS_ONLY = row(LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK)
 PLANNERS_ACT = row(LOGIN, FORBIDDEN, FOUND, FORBIDDEN, FORBIDDEN, FOUND)
 DRAFT_VIEW = row(MISSING, MISSING, OK, MISSING, MISSING, OK)
 ANY_ACCOUNT_ACTS = row(LOGIN, FOUND, FOUND, FOUND, FOUND, FOUND)
+AUTHOR_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 #: The town's GIS team and planners (and admins) manage its layers.
 GIS_ONLY = row(LOGIN, FORBIDDEN, OK, FORBIDDEN, OK, OK)
 GIS_ACT = row(LOGIN, FORBIDDEN, FOUND, FORBIDDEN, FOUND, FOUND)
@@ -69,6 +70,10 @@ TABLE = [
     ("reply", "POST", "/{slug}/kommentare/{comment}/antworten", "reply", ANY_ACCOUNT_ACTS),
     ("support", "POST", "/{slug}/kommentare/{comment}/unterstuetzen", "none", ANY_ACCOUNT_ACTS),
     ("report", "POST", "/{slug}/kommentare/{comment}/melden", "report", ANY_ACCOUNT_ACTS),
+    # Someone else's comment: only its author edits or deletes it — not moderators, not admins.
+    ("edit comment form", "GET", "/{slug}/kommentare/{comment}/bearbeiten", None, AUTHOR_ONLY),
+    ("edit comment", "POST", "/{slug}/kommentare/{comment}/bearbeiten", "reply", AUTHOR_ONLY),
+    ("delete comment", "POST", "/{slug}/kommentare/{comment}/loeschen", "none", AUTHOR_ONLY),
     ("remove", "POST", "/{slug}/kommentare/{comment}/entfernen", "none", PLANNERS_ACT),
     ("keep", "POST", "/{slug}/kommentare/{comment}/behalten", "none", PLANNERS_ACT),
     ("remove under other town", "POST", "/{other}/kommentare/{comment}/entfernen", "none",

@@ -81,11 +81,6 @@ def assert_post_forms_carry_csrf(html: str, expected: int) -> list[str]:
 
 
 @pytest.fixture
-def town(create_town):
-    return create_town()
-
-
-@pytest.fixture
 def reported(app, town, create_project, create_user, create_comment):
     project = create_project(town=town)
     comment = create_comment(project, create_user(), text="Reported words")

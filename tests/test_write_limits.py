@@ -62,10 +62,12 @@ def test_the_form_flashes_the_limit_at_the_comment_form(limited, create_project,
     client = log_in(limited, create_user())
     for _ in range(3):
         assert form_comment(client, project).status_code == 302
-    response = form_comment(client, project)
-    assert response.status_code == 302 and response.headers["Location"].endswith("#comment-form")
-    page = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
-    assert "You have written a lot in a short time. Please wait" in page
+    response = form_comment(client, project, text="Mein vierter Gedanke")
+    # The page again, the words kept in the form and the reason at it.
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    page = response.get_data(as_text=True)
+    form = page[page.index('id="comment-form"'):]
+    assert "You have written a lot in a short time. Please wait" in form and "Mein vierter Gedanke" in form
     assert count(limited, Comment) == 3
 
 

@@ -153,3 +153,25 @@ def reset_password(token: str, password: str) -> User | None:
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
     current_app.logger.info("User %s reset the password", user.id)
     return user
+
+
+def invited_user(token: str) -> User | None:
+    """The unlocked account with a pending invitation that `token` is the newest link for, else None."""
+    max_age = current_app.config["INVITE_TOKEN_MAX_AGE"]
+    user = tokens.load_token(token, tokens.INVITE, max_age)
+    if user is None or user.invited_at is None or user.is_blocked:
+        return None
+    return user
+
+
+def accept_invitation(user: User, pseudonym: str, password: str) -> User:
+    """The invitee's own public name and password; the link proved the address. Raises
+    AccountError if a name like `pseudonym` is taken. Setting the password ends the link."""
+    if pseudonym_taken(pseudonym):
+        raise AccountError(_("This public name is already taken. Please choose another."))
+    user.pseudonym = pseudonym.strip()
+    set_password(user, password)
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    user.invited_at = None
+    current_app.logger.info("User %s accepted the invitation", user.id)
+    return user

@@ -90,11 +90,15 @@ def openapi_document() -> dict:
                                         "is clipped to it; west > east or south > north is a 400."},
                         {"name": "limit", "in": "query",
                          "schema": {"type": "integer", "minimum": 1, "maximum": maximum, "default": maximum}},
+                        {"name": "category", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                         "description": "Only the comments of this category (an id from the project's "
+                                        "categories; another id matches nothing)."},
                     ],
                     "responses": {
                         "200": _json({"$ref": "#/components/schemas/CommentCollection"}, "Comments, newest first"),
                         "400": _json({"$ref": "#/components/schemas/FieldError"},
-                                     "Missing, malformed or out-of-range bbox or limit"),
+                                     "Missing, malformed or out-of-range bbox or limit, malformed category"),
                         "404": _error("No such published project"),
                     },
                 },

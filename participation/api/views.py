@@ -6,7 +6,6 @@ import hashlib
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from geo.bbox import parse_bbox
@@ -90,9 +89,14 @@ def comments(project_id: int):
         limit = 0
     if not 1 <= limit <= maximum:
         return _bad_request(_("The limit must be a whole number from 1 to {maximum}.").format(maximum=maximum), "limit")
+    category_id = None
+    if "category" in request.args:
+        category_id = queries.positive_int(request.args["category"])
+        if category_id is None:
+            return _bad_request(_("The category must be the id of one of the project's categories."), "category")
 
     def build() -> dict:
-        items, matched = queries.pins_in_bbox(project, bbox, limit)
+        items, matched = queries.pins_in_bbox(project, bbox, limit, category_id)
         ids = [c.id for c in items]
         supports, replies = queries.support_counts(ids), queries.reply_counts(ids)
         page_url = project_page_url(project)
@@ -103,7 +107,7 @@ def comments(project_id: int):
             "features": [comment_feature(c, supports.get(c.id, 0), replies.get(c.id, 0), page_url) for c in items],
         }
 
-    key = f"comments:{bbox.west},{bbox.south},{bbox.east},{bbox.north}:{limit}"
+    key = f"comments:{bbox.west},{bbox.south},{bbox.east},{bbox.north}:{limit}:{category_id}"
     return _json_with_etag(cached_json(comments_scope(project.id), key, build))
 
 
@@ -161,7 +165,8 @@ def create_comment(project_id: int):
 @bp.get("/comments/<int:comment_id>")
 def comment(comment_id: int):
     item = get_by_id(Comment, comment_id)
-    if item is None or item.is_removed or not can_view_project(current_user, item.project):
+    gone = item is None or item.is_removed or item.deleted_at is not None  # removed, or deleted by its author
+    if gone or not can_view_project(current_user, item.project):
         abort(404)
     ids = [item.id]
     return jsonify(comment_feature(item, queries.support_counts(ids).get(item.id, 0), queries.reply_counts(ids).get(item.id, 0)))

@@ -39,3 +39,23 @@ class ReplyForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     reason = TextAreaField(_l("Why should the moderators look at this comment?"), validators=[Optional(), Length(max=500)])
+
+
+class EditCommentForm(FlaskForm):
+    """The author's change of a comment or reply: CSRF only, like CommentForm; services.parse_comment
+    checks the text and category. A reply has no category; the pin stays where it is."""
+
+    text = TextAreaField(_l("Your comment"))
+    #: The placeholder "0" means that nothing was chosen, as in CommentForm.
+    category = SelectField(_l("Category"), validate_choice=False)
+
+    def __init__(self, *args, comment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.text.flags.required = True
+        if comment.parent_id is not None:
+            self.text.label.text = _l("Your reply")
+            del self.category
+            return
+        categories = comment.project.categories
+        self.category.choices = [(0, _l("Please choose"))] + [(c.id, c.name) for c in categories]
+        self.category.flags.required = bool(categories)

@@ -1,4 +1,5 @@
-"""Who may comment, reply, support, report and moderate, and how much one may write in a while."""
+"""Who may comment, reply, support, report, change or delete their own, and moderate, and how much one may
+write in a while."""
 from __future__ import annotations
 
 import math
@@ -33,10 +34,15 @@ def can_comment(user, project) -> bool:
     return comment_refusal(user, project) is None
 
 
+def is_shown(comment: Comment) -> bool:
+    """Neither removed by a moderator nor deleted by its author (a placeholder for its replies)."""
+    return not comment.is_removed and comment.deleted_at is None
+
+
 def can_support(user, comment: Comment) -> bool:
     return (
         can_comment(user, comment.project)
-        and not comment.is_removed
+        and is_shown(comment)
         and comment.author_id != user.id
     )
 
@@ -45,9 +51,49 @@ def can_report(user, comment: Comment) -> bool:
     return (
         getattr(user, "is_authenticated", False)
         and can_view_project(user, comment.project)
-        and not comment.is_removed
+        and is_shown(comment)
         and comment.author_id != user.id
     )
+
+
+def is_own(user, comment: Comment) -> bool:
+    """`comment` is `user`'s and still there to change or delete: the author may delete it at any time.
+    Only the author: moderators remove comments with their own action (`can_moderate`)."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and comment.author_id == user.id
+        and is_shown(comment)
+        and can_view_project(user, comment.project)
+    )
+
+
+def visible_replies(comment: Comment) -> list[Comment]:
+    return [reply for reply in comment.replies if not reply.is_removed]
+
+
+def is_answered(comment: Comment, replies: list[Comment]) -> bool:
+    """Someone has answered the comment, so its words must stay as they were answered.
+
+    `replies` are its visible replies (`visible_replies`; the list page has them at hand). The planners'
+    official answer will be the second condition here.
+    """
+    return bool(replies)
+
+
+def edit_refusal(user, comment: Comment, replies: list[Comment]) -> str | None:
+    """Why the author may not change their comment now, or None if they may (see `is_own` for who)."""
+    refusal = comment_refusal(user, comment.project)
+    if refusal:
+        return refusal
+    if is_answered(comment, replies):
+        return _("This comment has been answered, so it can no longer be changed. You can still delete it.")
+    if comment.parent is not None and not is_shown(comment.parent):
+        return _("The comment this reply answers was deleted, so the reply can no longer be changed.")
+    return None
+
+
+def can_edit(user, comment: Comment, replies: list[Comment]) -> bool:
+    return is_own(user, comment) and edit_refusal(user, comment, replies) is None
 
 
 def can_moderate(user, project) -> bool:

@@ -1,4 +1,4 @@
-"""Creating comments, replies, supports and reports; moderation."""
+"""Creating, changing and deleting comments and replies; supports and reports; moderation."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,6 +13,7 @@ from geo.errors import GeoInputError
 from geo.points import parse_point
 from participation.cache import invalidate
 from participation.comments.models import Comment, Report, Support
+from participation.database.mixins import utcnow
 from participation.database.spatial import area_covers
 from participation.extensions import db
 from participation.loaders import get_by_id
@@ -94,7 +95,7 @@ def _text(text: object) -> str:
 def _parent(project: Project, parent_id: object) -> Comment:
     valid_id = isinstance(parent_id, int) and not isinstance(parent_id, bool)
     parent = get_by_id(Comment, parent_id) if valid_id else None
-    if parent is None or parent.project_id != project.id or parent.is_removed:
+    if parent is None or parent.project_id != project.id or parent.is_removed or parent.deleted_at is not None:
         raise _Refused(_("The comment you reply to does not exist."))
     if parent.parent_id is not None:
         raise _Refused(_("Replies can only be made to top-level comments."))
@@ -138,6 +139,44 @@ def create_comment(project: Project, author, draft: CommentDraft) -> Comment:
     invalidate(comments_scope(project.id))
     current_app.logger.info("User %s commented %s on project %s", author.id, comment.id, project.id)
     return comment
+
+
+def edit_comment(comment: Comment, author, draft: CommentDraft) -> Comment:
+    """Change the text (and a top-level comment's category) as its author; the pin stays where it is."""
+    comment.text = draft.text
+    if comment.parent_id is None:
+        comment.category_id = draft.category_id
+    comment.edited_at = utcnow()
+    invalidate(comments_scope(comment.project_id))
+    current_app.logger.info("User %s edited comment %s", author.id, comment.id)
+    return comment
+
+
+def delete_comment(comment: Comment, author) -> bool:
+    """Delete a comment as its author; True if it is gone, False if it stays as a placeholder.
+
+    A comment with replies (also those a moderator removed, which stay for the record) keeps its
+    place in the conversation: the text, place, category and supports go, `deleted_at` marks it, and
+    its open reports count as handled, since nothing is left to judge. Anything else is removed with
+    its supports and reports.
+    """
+    project_id = comment.project_id
+    if comment.replies:
+        comment.text = ""
+        comment.category_id = None
+        comment.set_location(None)
+        comment.deleted_at = utcnow()
+        comment.supports.clear()
+        for item in db.session.query(Report).filter_by(comment_id=comment.id, is_resolved=False):
+            item.is_resolved = True
+        gone = False
+    else:
+        db.session.delete(comment)
+        gone = True
+    db.session.flush()
+    invalidate(comments_scope(project_id))
+    current_app.logger.info("User %s deleted comment %s%s", author.id, comment.id, "" if gone else " (placeholder kept)")
+    return gone
 
 
 def support(comment: Comment, user) -> bool:

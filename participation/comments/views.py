@@ -1,34 +1,74 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participation.comments import queries, services
-from participation.comments.forms import CommentForm, ReplyForm, ReportForm
+from participation.comments.forms import CommentForm, EditCommentForm, ReplyForm, ReportForm
+from participation.comments.models import Comment
 from participation.comments.permissions import (
+    can_edit,
     can_moderate,
     can_report,
     can_support,
     comment_refusal,
     count_write,
+    edit_refusal,
+    is_own,
     retry_after,
+    visible_replies,
     write_limit_message,
     write_limited,
 )
+from participation.comments.queries import ListView
 from participation.extensions import db
 from participation.loaders import get_comment, get_municipality, get_project
 from participation.municipalities.permissions import can_moderate as can_moderate_town
 from participation.projects.permissions import can_view_project
+from participation.projects.views import project_page
+from participation.web import feedback
+from participation.web.feedback import flash_at
 
 bp = Blueprint("comments", __name__)
+bp.add_app_template_global(is_own, "is_own_comment")
+bp.add_app_template_global(can_edit, "can_edit_comment")
+
+#: The comment form on the project page; messages about a new comment that was refused go there.
+FORM_TARGET = "comment-form"
+#: The list as a whole: messages about a comment that is gone (deleted without replies) go there.
+LIST_TARGET = "comments"
 
 
-def _back(comment_or_project, anchor: str | None = None):
-    project = getattr(comment_or_project, "project", comment_or_project)
-    return redirect(
-        url_for("projects.show", slug=project.municipality.slug, project_id=project.id, _anchor=anchor)
-    )
+def comment_target(comment_id: int) -> str:
+    """The id of a comment's element on the project page: the redirect's anchor and its messages' target."""
+    return f"comment-{comment_id}"
+
+
+def _targets_on_page(context) -> list[str]:
+    """The comments on a list page, each of which shows its own messages (comments/_comment.html)."""
+    page = context.get("page")
+    if not isinstance(page, queries.CommentPage):
+        return []
+    shown = list(page.items) + [reply for replies in page.replies.values() for reply in replies]
+    return [FORM_TARGET, LIST_TARGET] + [comment_target(c.id) for c in shown]
+
+
+@bp.record_once
+def _show_feedback(state) -> None:
+    feedback.register_targets(state.app, _targets_on_page)
+
+
+def _back(project, view: ListView, anchor: str | None = None):
+    """To the project page, at the list page, order and filter the person came from."""
+    return redirect(url_for("projects.show", slug=project.municipality.slug, project_id=project.id,
+                            **view.to_args(), _anchor=anchor))
+
+
+def _back_to_comment(comment: Comment, message: str, category: str = "success"):
+    """Back to the list the form came from, with the message at the comment."""
+    flash_at(comment_target(comment.id), message, category)
+    return _back(comment.project, ListView.from_args(request.form), comment_target(comment.id))
 
 
 def _category_id(raw: str | None) -> object:
@@ -42,14 +82,22 @@ def _category_id(raw: str | None) -> object:
     return raw
 
 
+def _refused_at_form(project, messages, status: int = 400):
+    """The project page again, the person's words and pin kept in the form, the reasons at the form."""
+    for message in messages:
+        flash_at(FORM_TARGET, message, "danger")
+    return make_response(project_page(project, ListView(), form=CommentForm(project=project), status=status))
+
+
 def _too_fast(request_limit):
-    """A spent write limit on a form: the message at the form it came from, not an error page."""
-    flash(write_limit_message(retry_after(request_limit)), "danger")
+    """A spent write limit on a form: the message at the form or comment it came from, not an error page."""
+    message = write_limit_message(retry_after(request_limit))
     town = get_municipality(request.view_args["slug"])
     if "comment_id" in request.view_args:
-        comment = get_comment(town, request.view_args["comment_id"])
-        return _back(comment, f"comment-{comment.id}")
-    return _back(get_project(town, request.view_args["project_id"]), "comment-form")
+        return _back_to_comment(get_comment(town, request.view_args["comment_id"]), message, "danger")
+    response = _refused_at_form(get_project(town, request.view_args["project_id"]), [message], status=429)
+    response.headers["Retry-After"] = str(retry_after(request_limit))
+    return response
 
 
 @bp.post("/<slug>/projekte/<int:project_id>/kommentare")
@@ -65,23 +113,19 @@ def create(slug: str, project_id: int):
         abort(403, refusal)
     form = CommentForm(project=project)
     if not form.validate():  # the CSRF token only: parse_comment decides about the content
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-        return _back(project, "comment-form")
+        return _refused_at_form(project, [message for errors in form.errors.values() for message in errors])
     try:
         draft = services.parse_comment(
             project, form.text.data, _category_id(form.category.data), form.lon.data, form.lat.data
         )
     except services.CommentInputError as error:
-        for message in error.problems.values():
-            flash(message, "danger")
-        return _back(project, "comment-form")
+        return _refused_at_form(project, error.problems.values())
     comment = services.create_comment(project, current_user, draft)
     db.session.commit()
     count_write()
-    flash(_("Thank you! Your comment has been published."), "success")
-    return _back(project, f"comment-{comment.id}")
+    # The first page, newest first and unfiltered: there the new comment is at the top.
+    flash_at(comment_target(comment.id), _("Thank you! Your comment has been published."))
+    return _back(project, ListView(), comment_target(comment.id))
 
 
 @bp.post("/<slug>/kommentare/<int:comment_id>/antworten")
@@ -94,21 +138,15 @@ def reply(slug: str, comment_id: int):
         abort(403, refusal)
     form = ReplyForm()
     if not form.validate():  # the CSRF token only, as in `create`
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-        return _back(comment, f"comment-{comment.id}")
+        return _back_to_comment(comment, " ".join(m for errors in form.errors.values() for m in errors), "danger")
     try:
         draft = services.parse_comment(comment.project, form.text.data, parent_id=comment.id)
     except services.CommentInputError as error:
-        for message in error.problems.values():
-            flash(message, "danger")
-        return _back(comment, f"comment-{comment.id}")
+        return _back_to_comment(comment, " ".join(error.problems.values()), "danger")
     created = services.create_comment(comment.project, current_user, draft)
     db.session.commit()
     count_write()
-    flash(_("Thank you! Your reply has been published."), "success")
-    return _back(comment, f"comment-{created.id}")
+    return _back_to_comment(created, _("Thank you! Your reply has been published."))
 
 
 @bp.post("/<slug>/kommentare/<int:comment_id>/unterstuetzen")
@@ -118,13 +156,11 @@ def support(slug: str, comment_id: int):
     comment = get_comment(get_municipality(slug), comment_id)
     if not can_support(current_user, comment):
         abort(403)
-    if services.support(comment, current_user):
-        db.session.commit()
-        count_write()
-        flash(_("You support this comment."), "success")
-    else:
-        flash(_("You already support this comment."), "info")
-    return _back(comment, f"comment-{comment.id}")
+    if not services.support(comment, current_user):
+        return _back_to_comment(comment, _("You already support this comment."), "info")
+    db.session.commit()
+    count_write()
+    return _back_to_comment(comment, _("You support this comment."))
 
 
 @bp.post("/<slug>/kommentare/<int:comment_id>/melden")
@@ -140,8 +176,81 @@ def report(slug: str, comment_id: int):
     if services.report(comment, current_user, form.reason.data or ""):
         db.session.commit()
         count_write()
-    flash(_("Thank you. The moderators will look at this comment."), "success")
-    return _back(comment, f"comment-{comment.id}")
+    return _back_to_comment(comment, _("Thank you. The moderators will look at this comment."))
+
+
+def _own_comment(slug: str, comment_id: int) -> Comment:
+    """The current user's own comment named in the URL: 404 if they cannot see it, 403 if not theirs."""
+    comment = get_comment(get_municipality(slug), comment_id)
+    if not can_view_project(current_user, comment.project):
+        abort(404)
+    if not is_own(current_user, comment):
+        abort(403)
+    return comment
+
+
+@bp.route("/<slug>/kommentare/<int:comment_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit(slug: str, comment_id: int):
+    comment = _own_comment(slug, comment_id)
+    view = ListView.from_args(request.form if request.method == "POST" else request.args)
+    form = EditCommentForm(comment=comment, data={"text": comment.text, "category": comment.category_id or 0})
+    refusal = edit_refusal(current_user, comment, visible_replies(comment))
+    status = 200
+    if request.method == "POST":
+        if not form.validate():  # the CSRF token only: parse_comment decides about the content
+            abort(400)
+        if refusal:  # answered (or closed) while the person was writing
+            status = 409
+        else:
+            try:
+                draft = services.parse_comment(
+                    comment.project, form.text.data,
+                    None if comment.parent_id else _category_id(form.category.data), parent_id=comment.parent_id)
+            except services.CommentInputError as error:
+                refusal = _show_input_errors(form, error)
+                status = 400
+            else:
+                services.edit_comment(comment, current_user, draft)
+                db.session.commit()
+                flash_at(comment_target(comment.id), _("Your changes have been saved."))
+                return _back(comment.project, view, comment_target(comment.id))
+    return render_template("comments/edit.html", town=comment.project.municipality, project=comment.project,
+                           comment=comment, form=form, refusal=refusal, list_view=view,
+                           back_url=url_for("projects.show", slug=slug, project_id=comment.project_id,
+                                            **view.to_args(), _anchor=comment_target(comment.id))), status
+
+
+def _show_input_errors(form: EditCommentForm, error: services.CommentInputError) -> str | None:
+    """Put parse_comment's messages on the form's fields; a problem no field shows (the comment replied
+    to was removed meanwhile) comes back as the page's refusal."""
+    fields = {"text": form.text, "category_id": getattr(form, "category", None)}
+    unplaced = []
+    for name, message in error.problems.items():
+        if fields.get(name) is not None:
+            fields[name].errors = [message]
+        else:
+            unplaced.append(message)
+    return " ".join(unplaced) or None
+
+
+@bp.post("/<slug>/kommentare/<int:comment_id>/loeschen")
+@login_required
+def delete(slug: str, comment_id: int):
+    comment = _own_comment(slug, comment_id)
+    project, parent_id = comment.project, comment.parent_id
+    view = ListView.from_args(request.form)
+    gone = services.delete_comment(comment, current_user)
+    db.session.commit()
+    if not gone:
+        flash_at(comment_target(comment_id), _("Your comment has been deleted. The replies to it stay."))
+        return _back(project, view, comment_target(comment_id))
+    if parent_id is not None:
+        flash_at(comment_target(parent_id), _("Your reply has been deleted."))
+        return _back(project, view, comment_target(parent_id))
+    # Nothing is left to show the message at: the message under the list's heading.
+    flash_at(LIST_TARGET, _("Your comment has been deleted."))
+    return _back(project, view, f"{LIST_TARGET}-feedback")
 
 
 @bp.get("/<slug>/moderation")

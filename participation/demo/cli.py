@@ -71,6 +71,8 @@ def _town(slug: str, name: str, color: str) -> Municipality:
     path = folder / f"{slug}.svg"
     path.write_text(LOGO.format(name=name, color=color, initial=name[0]), encoding="utf-8")
     town.logo_filename = path.name
+    if slug in data.BOUNDARIES:
+        town.boundary = MultiPolygon([Polygon(data.BOUNDARIES[slug])])
     return town
 
 

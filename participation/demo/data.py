@@ -19,6 +19,20 @@ TOWNS = [
     ("beispielheim", "Beispielheim", "#2e7d32"),
 ]
 
+#: The towns' boundaries (lon/lat rings): plausible municipal outlines around their projects, so that
+#: maps open on the town and project areas are checked against them.
+BOUNDARIES = {
+    "musterstadt": [
+        (13.1985, 53.5302), (13.2290, 53.5121), (13.2710, 53.5088), (13.3105, 53.5190), (13.3398, 53.5402),
+        (13.3452, 53.5688), (13.3240, 53.5930), (13.2875, 53.6046), (13.2460, 53.6010), (13.2108, 53.5862),
+        (13.1902, 53.5610),
+    ],
+    "beispielheim": [
+        (12.1405, 53.7791), (12.1702, 53.7702), (12.2010, 53.7768), (12.2148, 53.7935), (12.2031, 53.8112),
+        (12.1718, 53.8170), (12.1442, 53.8074), (12.1340, 53.7920),
+    ],
+}
+
 #: Zoning of the demo plan layer: (value, colour, legend label).
 ZONES = [("WA", "#e8a0a0", "Allgemeines Wohngebiet"), ("MI", "#d9a066", "Mischgebiet"), ("GR", "#8fc97a", "Grünfläche")]
 

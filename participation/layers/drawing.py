@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import url_for
+
 from participation.layers.models import Layer, LayerVersion
 from participation.layers.sources.registry import source_of
+from participation.layers.styles.legend import display_style, legend_rows
 from participation.layers.styles.rules import clean_popup, clean_style
 from participation.web.security import allow_images_from
 
@@ -35,26 +38,52 @@ class LayerDrawing:
             allow_images_from(origin)
 
 
-def layer_config(layer: Layer, *, visible: bool = True, version: LayerVersion | None = None) -> dict | None:
+def layer_config(layer: Layer, *, visible: bool = True, version: LayerVersion | None = None,
+                 style: dict | None = None, popup: list[dict] | None = None) -> dict | None:
     """The map configuration of `layer`, or None when there is nothing to draw.
 
     `version` previews an unpublished version (for the GIS team only); the
-    default is the published one.
+    default is the published one. `style` and `popup` (cleaned) replace the
+    stored ones, for the style page's preview.
     """
     drawn = source_of(layer).map_source(layer, version)
     if drawn is None:
         return None
     return {
         "id": layer.id, "name": layer.name, "kind": layer.kind.value, "visible": visible,
-        "attribution": layer.attribution, "style": clean_style(layer.style), "popup": clean_popup(layer.popup),
+        "attribution": layer.attribution,
+        "style": display_style(clean_style(layer.style) if style is None else style),
+        "popup": clean_popup(layer.popup) if popup is None else popup,
         **drawn,
     }
 
 
-def switcher_entry(layer: Layer, visible: bool) -> dict:
-    """A layer's row in the layer switcher, with its legend."""
+def switcher_entry(layer: Layer, visible: bool, style: dict | None = None) -> dict:
+    """A layer's row in the layer switcher, with its legend (from `style` when given, for the preview)."""
+    source = source_of(layer)
+    legend = legend_rows(style) if style is not None and source.stylable else source.legend(layer)
     return {"id": layer.id, "name": layer.name, "description": layer.description, "visible": visible,
-            "attribution": layer.attribution, "legend": source_of(layer).legend(layer)}
+            "attribution": layer.attribution, "legend": legend}
+
+
+def draw_style_preview(layer: Layer, style: dict, popup: list[dict]) -> LayerDrawing:
+    """`layer` drawn with a style and popup not saved yet (cleaned), for the GIS team's style page.
+
+    The features come from the GIS team's own address for the newest version
+    with all attributes, as the public ones carry only those of the saved style.
+    """
+    drawing = LayerDrawing()
+    version = layer.current_version or (layer.versions[-1] if layer.versions else None)
+    if version is None or not source_of(layer).stylable:
+        return drawing
+    config = layer_config(layer, version=version, style=style, popup=popup)
+    if config is None:
+        return drawing
+    config["source"] = {"type": "geojson", "url": url_for(
+        "layers.preview_features", slug=layer.municipality.slug, layer_id=layer.id, number=version.number)}
+    drawing.configs.append(config)
+    drawing.switcher.append(switcher_entry(layer, True, style))
+    return drawing
 
 
 def draw_layers(entries: list[tuple[Layer, bool]], *, preview: LayerVersion | None = None) -> LayerDrawing:

@@ -12,9 +12,22 @@ from participation.municipalities.models import Municipality
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 #: Path segments the app uses itself; a town cannot take them.
-RESERVED = {"api", "konto", "static", "basemap", "impressum", "datenschutz", "barrierefreiheit",
-            "language", "healthz", "readyz", "auftraege", "tiles"}
+#: First path segments no town may take beyond the app's own routes (`reserved_segments`): words
+#: that would read as a part of the site rather than a town.
+RESERVED = frozenset({"api", "konto", "static", "basemap", "impressum", "datenschutz", "barrierefreiheit",
+                      "language", "healthz", "readyz", "auftraege", "tiles", "gis", "admin", "verwaltung"})
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+
+
+def reserved_segments() -> frozenset[str]:
+    """Path segments a town slug cannot be: the first segment of every fixed route of the app
+    (``flask routes``) and `RESERVED`."""
+    fixed = set()
+    for rule in current_app.url_map.iter_rules():
+        first = rule.rule.lstrip("/").split("/", 1)[0]
+        if first and "<" not in first:
+            fixed.add(first.lower())
+    return frozenset(fixed | RESERVED)
 
 
 def logo_folder() -> Path:
@@ -23,7 +36,7 @@ def logo_folder() -> Path:
 
 def create_municipality(slug: str, name: str) -> Municipality:
     """Create a municipality; raises ValueError for a bad or taken slug."""
-    if not SLUG.match(slug) or slug in RESERVED:
+    if not SLUG.match(slug) or slug in reserved_segments():
         raise ValueError(f"invalid slug {slug!r}: lower-case letters, digits and hyphens, not a reserved word")
     if db.session.scalar(select(Municipality.id).where(Municipality.slug == slug)) is not None:
         raise ValueError(f"a municipality with slug {slug!r} exists already")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import DateField, FieldList, FormField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, FieldList, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import ColorInput
 
@@ -63,6 +63,8 @@ class ProjectForm(FlaskForm):
         _l("…or upload a GeoJSON file"),
         validators=[FileAllowed(["geojson", "json"], _l("Please choose a .geojson or .json file."))],
     )
+    #: Asked only when the town has no boundary and the area is larger than any town.
+    confirm_size = BooleanField(_l("I confirm the size"))
     categories = FieldList(FormField(CategoryForm), min_entries=CATEGORY_ROWS, max_entries=CATEGORY_ROWS)
 
     def validate_participation_end(self, field):

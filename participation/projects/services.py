@@ -9,6 +9,7 @@ from shapely.geometry.base import BaseGeometry
 
 from participation.extensions import db
 from participation.municipalities.models import Municipality
+from participation.projects.areas import check_area
 from participation.projects.models import Category, Phase, Project
 from participation.web.templating import MarkdownTooComplex, render_markdown_bounded
 
@@ -31,6 +32,13 @@ class ProjectData:
     area: BaseGeometry | None = None
     #: (name, colour) pairs in order.
     categories: list[tuple[str, str]] = field(default_factory=list)
+    #: The planner confirmed an area larger than any town (asked only when the town has no boundary).
+    size_confirmed: bool = False
+
+    def check_area(self, town: Municipality) -> None:
+        """Raise AreaOutsideBoundary or AreaSizeUnconfirmed when a new area does not fit `town`."""
+        if self.area is not None:
+            check_area(town, self.area, size_confirmed=self.size_confirmed)
 
 
 def _description_html(project: Project | None, description: str) -> str:
@@ -71,7 +79,9 @@ def _apply_categories(project: Project, wanted: list[tuple[str, str]]) -> None:
 
 def create_project(town: Municipality, data: ProjectData, author) -> Project:
     """Add a project to `town`; raises DescriptionTooComplex (nothing added) for a description that
-    cannot be rendered in time."""
+    cannot be rendered in time, AreaOutsideBoundary or AreaSizeUnconfirmed (nothing added) for an
+    area that does not fit the town (`participation.projects.areas.check_area`)."""
+    data.check_area(town)
     # Rendered before anything changes, so that a refused description leaves no trace;
     # pages show the stored HTML and never render Markdown per view.
     html = _description_html(None, data.description)
@@ -84,7 +94,9 @@ def create_project(town: Municipality, data: ProjectData, author) -> Project:
 
 
 def update_project(project: Project, data: ProjectData, editor) -> Project:
-    """Change a project; raises DescriptionTooComplex (nothing changed) as `create_project` does."""
+    """Change a project; raises DescriptionTooComplex, AreaOutsideBoundary or AreaSizeUnconfirmed
+    (nothing changed) as `create_project` does."""
+    data.check_area(project.municipality)
     _apply(project, data, _description_html(project, data.description))
     current_app.logger.info("User %s updated project %s", editor.id, project.id)
     return project

@@ -5,6 +5,9 @@
 (function () {
   "use strict";
   var COLOUR = /^#[0-9a-fA-F]{6}$/;
+  /* A number written as text (as GDAL stores a column that also holds text), as the server reads it
+   * (participation/layers/styles/queries.py, NUMBER_TEXT). */
+  var NUMBER_TEXT = /^\s*-?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?\s*$/;
   var SYMBOLS = {
     square: '<rect x="3" y="3" width="12" height="12"/>',
     triangle: '<polygon points="9,2 16,16 2,16"/>',
@@ -19,21 +22,70 @@
     return div.innerHTML;
   }
 
-  function fillFor(style, props) {
-    if (style.categorise_by && props) {
-      var value = props[style.categorise_by];
-      for (var i = 0; i < style.categories.length; i++) {
-        if (value !== null && value !== undefined && String(value) === style.categories[i].value) {
-          return colour(style.categories[i].colour, style.fill);
-        }
+  function has(object, key) { return Object.prototype.hasOwnProperty.call(object || {}, key); }
+
+  function asNumber(value) {
+    if (typeof value === "string" && NUMBER_TEXT.test(value)) { value = Number(value.replace(",", ".")); }
+    return typeof value === "number" && isFinite(value) ? value : null;
+  }
+
+  /* The class or category (legend entry) of a feature's value, or null: classes are closed
+   * ranges of numbers, the first that holds the value wins (a shared break goes to the lower). */
+  function entryFor(style, props) {
+    if (!style.categorise_by || !props) { return null; }
+    var value = props[style.categorise_by], i;
+    if (value === null || value === undefined) { return null; }
+    var classes = style.classes || [];
+    if (classes.length) {
+      var number = asNumber(value);
+      for (i = 0; number !== null && i < classes.length; i++) {
+        if (number >= classes[i].min && number <= classes[i].max) { return classes[i]; }
       }
+      return null;
     }
-    return colour(style.fill, "#2f6f9f");
+    for (i = 0; i < style.categories.length; i++) {
+      if (String(value) === style.categories[i].value) { return style.categories[i]; }
+    }
+    return null;
+  }
+
+  function fillFor(style, props) {
+    var entry = entryFor(style, props);
+    var plain = colour(style.fill, "#2f6f9f");
+    return entry ? colour(entry.colour, plain) : plain;
   }
 
   function pathStyle(style, props) {
     return { color: colour(style.stroke, "#1d4f73"), weight: style.width, opacity: 1,
              fillColor: fillFor(style, props), fillOpacity: style.opacity, fill: true };
+  }
+
+  var numberFormats = {};
+  /* A number in the page's language; four-digit numbers (years) without a group separator. */
+  function formatNumber(value) {
+    var grouped = Math.abs(value) >= 10000;
+    var key = grouped ? "g" : "n";
+    if (!numberFormats[key]) {
+      numberFormats[key] = new Intl.NumberFormat(document.documentElement.lang || undefined,
+                                                 { maximumFractionDigits: 6, useGrouping: grouped });
+    }
+    return numberFormats[key].format(value);
+  }
+
+  /* What the popup says for a value: the legend's words for the attribute that picks the colours
+   * (a classified number keeps its value, in the page's language, before its class), else the GIS
+   * team's value label, else the value as it is (codes and numbers such as parcel ids unformatted). */
+  function popupText(config, row, raw) {
+    if (raw === null || raw === undefined || raw === "") { return "–"; }
+    if (row.attribute === config.style.categorise_by) {
+      var props = {};
+      props[row.attribute] = raw;
+      var entry = entryFor(config.style, props);
+      if (entry && (config.style.classes || []).length) { return formatNumber(asNumber(raw)) + " (" + entry.label + ")"; }
+      if (entry && entry.label) { return entry.label; }
+    }
+    var code = String(raw).trim();
+    return has(row.values, code) ? row.values[code] : String(raw);
   }
 
   function popupContent(config, props) {
@@ -43,8 +95,7 @@
       var term = document.createElement("dt");
       term.textContent = row.label;
       var value = document.createElement("dd");
-      var raw = props ? props[row.attribute] : null;
-      value.textContent = raw === null || raw === undefined || raw === "" ? "–" : String(raw);
+      value.textContent = popupText(config, row, props ? props[row.attribute] : null);
       list.appendChild(term);
       list.appendChild(value);
     });

@@ -13,6 +13,12 @@
 
   document.documentElement.classList.add("js");
 
+  /* A refused comment is answered with the page itself, the form as sent: give the address bar the
+   * page's own address, so that a reload or a shared link does not point at the form's target. */
+  if (root.dataset.pageUrl && location.pathname !== root.dataset.pageUrl) {
+    history.replaceState(history.state, "", root.dataset.pageUrl + "#comment-form");
+  }
+
   /* Leaflet's 80 px per arrow press crosses a small project area in two presses. */
   map.options.keyboardPanDelta = 40;
   map.keyboard.disable();
@@ -20,14 +26,40 @@
   Pool.twoFingerPanning(map, msg("TwoFingers"));
 
   /* ---- comments on the map ---------------------------------------- */
-  var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+  /* The pins of the comments on the current page of the list wear a dark ring, and so do the
+   * groups that hold one, so the resident sees which places the list beside the map shows. */
+  var listed = {};
+  var cluster = L.markerClusterGroup({
+    chunkedLoading: true, showCoverageOnHover: false,
+    iconCreateFunction: function (group) {
+      var icon = L.MarkerClusterGroup.prototype._defaultIconCreateFunction(group);
+      if (group.getAllChildMarkers().some(function (m) { return listed[m.commentId]; })) {
+        icon.options.className += " marker-cluster--listed";
+      }
+      return icon;
+    }
+  });
   map.addLayer(cluster);
   var markers = {};
   var pending = null;
+  var list = document.querySelector("[data-comment-list]");
+  var categorySelect = list && list.querySelector("[name=kategorie]");
+  var pinCategory = categorySelect ? categorySelect.value : "";
 
   function colour(feature) {
     var c = feature.properties.category;
     return c && /^#[0-9a-fA-F]{6}$/.test(c.color) ? c.color : "#555555";
+  }
+
+  function markerStyle(id) {
+    return listed[id] ? { radius: 10, color: "#1b1b1b", weight: 3 } : { radius: 8, color: "#ffffff", weight: 2 };
+  }
+
+  function markListed(ids) {
+    listed = {};
+    ids.forEach(function (id) { listed[id] = true; });
+    Object.keys(markers).forEach(function (id) { markers[id].setStyle(markerStyle(id)); });
+    cluster.refreshClusters();
   }
 
   function popupFor(feature) {
@@ -45,20 +77,28 @@
     return box;
   }
 
+  function bboxString() {
+    var b = map.getBounds();
+    return [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90),
+            Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90)].map(function (v) { return v.toFixed(6); }).join(",");
+  }
+
   function load() {
     if (pending) { pending.abort(); }
     pending = new AbortController();
-    var b = map.getBounds();
-    var bbox = [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -90),
-                Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90)].join(",");
+    var url = root.dataset.commentsUrl + "?bbox=" + encodeURIComponent(bboxString());
+    if (pinCategory) { url += "&category=" + encodeURIComponent(pinCategory); }
     Pool.say(status, msg("Loading"));
-    Pool.fetchJSON(root.dataset.commentsUrl + "?bbox=" + encodeURIComponent(bbox), { signal: pending.signal })
+    Pool.fetchJSON(url, { signal: pending.signal })
       .then(function (data) {
         var fresh = [];
         data.features.forEach(function (f) {
           if (markers[f.id] || !f.geometry) { return; }
           var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
-          var m = L.circleMarker(ll, { radius: 8, color: "#ffffff", weight: 2, fillColor: colour(f), fillOpacity: 0.95 });
+          var style = markerStyle(f.id);
+          var m = L.circleMarker(ll, { radius: style.radius, color: style.color, weight: style.weight,
+                                       fillColor: colour(f), fillOpacity: 0.95 });
+          m.commentId = f.id;
           m.bindPopup(popupFor(f));
           markers[f.id] = m;
           fresh.push(m);
@@ -70,24 +110,119 @@
       })
       .catch(function (err) { if (err.name !== "AbortError") { Pool.say(status, msg("Error")); } });
   }
+
+  /* The map shows the list's category: a new one starts the pins afresh. */
+  function showCategory(value) {
+    if (value === pinCategory) { return; }
+    pinCategory = value;
+    cluster.clearLayers();
+    markers = {};
+    load();
+  }
+
   var timer = null;
   map.on("moveend", function () { clearTimeout(timer); timer = setTimeout(load, 150); });
   load();
 
-  document.querySelectorAll("[data-show-on-map]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      var ll = [parseFloat(button.dataset.lat), parseFloat(button.dataset.lon)];
-      mapEl.scrollIntoView({ behavior: "smooth", block: "center" });
-      map.setView(ll, Math.max(map.getZoom(), 17));
-      var open = function () {
-        var m = markers[button.dataset.commentId];
-        if (m) { cluster.zoomToShowLayer(m, function () { m.openPopup(); }); }
-      };
-      map.once("moveend", function () { setTimeout(open, 300); });
-      open();
-      mapEl.querySelector(".leaflet-container, .folium-map").focus({ preventScroll: true });
-    });
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-show-on-map]");
+    if (!button) { return; }
+    var ll = [parseFloat(button.dataset.lat), parseFloat(button.dataset.lon)];
+    mapEl.scrollIntoView({ behavior: "smooth", block: "center" });
+    map.setView(ll, Math.max(map.getZoom(), 17));
+    var open = function () {
+      var m = markers[button.dataset.commentId];
+      if (m) { cluster.zoomToShowLayer(m, function () { m.openPopup(); }); }
+    };
+    map.once("moveend", function () { setTimeout(open, 300); });
+    open();
+    mapEl.querySelector(".leaflet-container, .folium-map").focus({ preventScroll: true });
   });
+
+  /* ---- the list beside the map ---------------------------------------- */
+  /* Sort, category and "only the map view" fetch the list alone (?teil=liste) and swap it in:
+   * the map keeps its view, the URL keeps the choice for a reload or a shared link. */
+  if (list) { listBesideTheMap(); }
+
+  function listBesideTheMap() {
+    var filter = list.querySelector("[data-list-filter]");
+    var inView = list.querySelector("[data-list-in-view]");
+    var listStatus = list.querySelector("[data-list-status]");
+    var base = filter.action.split("#")[0];
+    var request = null;
+    var restoring = false;  // while the map moves to the view a shared link came with
+
+    function results() { return list.querySelector("[data-list-results]"); }
+    function ids(box) { return (box.dataset.pageIds || "").split(",").filter(Boolean); }
+
+    function filterParams() {
+      if (inView.checked) { inView.value = bboxString(); }
+      var params = new URLSearchParams();
+      new FormData(filter).forEach(function (value, key) { if (value) { params.append(key, value); } });
+      return params;
+    }
+
+    function refresh(params, focusHeading) {
+      if (request) { request.abort(); }
+      request = new AbortController();
+      var query = params.toString();
+      var fragment = new URLSearchParams(params);
+      fragment.set("teil", "liste");
+      list.setAttribute("aria-busy", "true");
+      fetch(base + "?" + fragment.toString(), { credentials: "same-origin", signal: request.signal,
+                                                headers: { Accept: "text/html" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.text();
+        })
+        .then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var fresh = doc.querySelector("[data-list-results]");
+          var heading = list.querySelector("[data-list-heading]");
+          heading.textContent = doc.querySelector("[data-list-heading]").textContent;
+          results().replaceWith(document.importNode(fresh, true));
+          history.replaceState(history.state, "", base + (query ? "?" + query : ""));
+          markListed(ids(fresh));
+          showCategory(params.get("kategorie") || "");
+          // Emptied first, so that the same count is announced again.
+          Pool.say(listStatus, "");
+          setTimeout(function () { Pool.say(listStatus, fresh.dataset.summary); }, 50);
+          if (focusHeading) { heading.focus(); }
+        })
+        .catch(function (err) { if (err.name !== "AbortError") { Pool.say(listStatus, list.dataset.msgFailed); } })
+        .then(function () { list.removeAttribute("aria-busy"); });
+    }
+
+    document.documentElement.classList.add("list-live");
+    var hint = root.querySelector("[data-listed-hint]");
+    if (hint) { hint.hidden = false; }
+    markListed(ids(results()));
+
+    filter.addEventListener("change", function () { refresh(filterParams(), false); });
+    filter.addEventListener("submit", function (e) { e.preventDefault(); refresh(filterParams(), false); });
+    list.addEventListener("click", function (e) {
+      var link = e.target.closest("a[data-list-page]");
+      if (!link || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) { return; }
+      e.preventDefault();
+      refresh(new URL(link.href).searchParams, true);
+    });
+
+    var moved = null;
+    map.on("moveend", function () {
+      if (restoring || !inView.checked) { return; }
+      clearTimeout(moved);
+      moved = setTimeout(function () { refresh(filterParams(), false); }, 400);
+    });
+    /* A link that came with a map view opens the map there; that first move keeps the list (and its page). */
+    if (inView.checked && inView.value) {
+      var b = inView.value.split(",").map(parseFloat);
+      if (b.length === 4 && b.every(isFinite)) {
+        restoring = true;
+        map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+        setTimeout(function () { restoring = false; }, 1000);
+      }
+    }
+  }
 
   /* ---- placing a pin ----------------------------------------------- */
   var form = document.querySelector("[data-comment-form]");
@@ -164,4 +299,10 @@
   });
   form.querySelector("[data-pin-center]").addEventListener("click", function () { setPin(map.getCenter()); });
   form.querySelector("[data-pin-clear]").addEventListener("click", clearPin);
+
+  /* A refused comment comes back with the person's words and pin (the fields as sent): show the pin
+   * again, or say that it lies outside the area and leave the fields empty. */
+  var keptLat = parseFloat(lat.value), keptLng = parseFloat(lon.value);
+  lon.value = ""; lat.value = "";
+  if (isFinite(keptLat) && isFinite(keptLng)) { setPin(L.latLng(keptLat, keptLng)); }
 })();

@@ -1,5 +1,7 @@
 /* The town page map: project areas from the API; a click opens the project.
- * The list beside the map holds the same links for keyboard and screen readers. */
+ * The list beside the map holds the same links for keyboard and screen readers.
+ * A town with a boundary keeps the map on it (drawn by the server); without one the
+ * map fits the project areas. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-town-map]");
@@ -16,6 +18,6 @@
           shape.on("click", function () { window.location.href = feature.properties.url; });
         }
       }).addTo(map);
-      if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
+      if (!root.hasAttribute("data-has-boundary") && layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
     });
 })();

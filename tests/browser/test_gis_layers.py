@@ -55,11 +55,6 @@ def de(app):
 
 
 @pytest.fixture
-def town(create_town):
-    return create_town()
-
-
-@pytest.fixture
 def gis(create_user, town):
     return create_user(Role.GIS, towns=[town])
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from participation.accounts import tokens
+from participation.accounts.models import User
 from participation.comments.models import Report
+from participation.database.mixins import utcnow
 from participation.extensions import db
 from tests.browser.conftest import audit, log_in, project_path, wait_for_map
 from tests.conftest import PASSWORD
@@ -19,13 +22,20 @@ def site(app, create_town, create_project, create_user, create_comment):
     project = create_project(town=town)
     resident, other = create_user(), create_user()
     planner = create_user(role="planner", towns=[town])
+    admin = create_user(role="admin")
     pinned = create_comment(project, resident, text="Mehr Bäume am Markt")
     create_comment(project, other, text="Ja, bitte", parent=pinned)
     create_comment(project, other, text="Ohne Ort", location=None)
+    own = create_comment(project, resident, text="Noch ohne Antwort")
+    invited = create_user(role="planner", towns=[town], confirmed=False)
     with app.app_context():
         db.session.add(Report(comment_id=pinned.id, user_id=other.id, reason="Bitte prüfen"))
+        stored = db.session.get(User, invited.id)
+        stored.invited_at = utcnow()
         db.session.commit()
-    return {"town": town, "project": project, "resident": resident, "planner": planner}
+        token = tokens.make_token(stored, tokens.INVITE)
+    return {"town": town, "project": project, "resident": resident, "planner": planner, "admin": admin,
+            "own": own, "invited": invited, "token": token}
 
 
 def _path(name: str, site) -> str:
@@ -44,6 +54,15 @@ def _path(name: str, site) -> str:
         "project-edit": f"{project_path(project)}/bearbeiten",
         "moderation": f"/{slug}/moderation",
         "town-settings": f"/{slug}/einstellungen",
+        "comment-edit": f"/{slug}/kommentare/{site['own'].id}/bearbeiten",
+        "admin": "/verwaltung/",
+        "admin-towns": "/verwaltung/kommunen",
+        "admin-town-new": "/verwaltung/kommunen/neu",
+        "admin-town-edit": f"/verwaltung/kommunen/{slug}/bearbeiten",
+        "admin-accounts": "/verwaltung/konten",
+        "admin-invite": "/verwaltung/konten/einladen",
+        "admin-account": f"/verwaltung/konten/{site['invited'].id}",
+        "invitation": f"/konto/einladung/{site['token']}",
     }[name]
 
 
@@ -52,6 +71,9 @@ PAGES = [
     ("login", None), ("register", None), ("forgot", None),
     ("imprint", None), ("privacy", None), ("accessibility", None),
     ("project-new", "planner"), ("project-edit", "planner"), ("moderation", "planner"), ("town-settings", "planner"),
+    ("comment-edit", "resident"), ("invitation", None),
+    ("admin", "admin"), ("admin-towns", "admin"), ("admin-town-new", "admin"), ("admin-town-edit", "admin"),
+    ("admin-accounts", "admin"), ("admin-invite", "admin"), ("admin-account", "admin"),
 ]
 
 

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import stream_encode_multipart
 
 from participation.accounts.models import Role
 from participation.extensions import db
@@ -30,23 +32,14 @@ PARCELS = {"type": "FeatureCollection", "features": [
 ]}
 
 
-@pytest.fixture
-def town(create_town):
-    return create_town()
-
-
-@pytest.fixture
-def gis(create_user, town, login):
-    user = create_user(Role.GIS, towns=[town])
-    login(user)
-    return user
-
-
 def post_upload(client, town, data: bytes, filename: str, **fields):
     url = f"/{town.slug}/gis/ebenen/hochladen" + (f"?ebene={fields.pop('layer_id')}" if "layer_id" in fields else "")
     form = {"csrf_token": csrf_token(client, url), "name": "Flurstücke", "crs": "", **fields,
-            "file": (io.BytesIO(data), filename)}
-    return client.post(url, data=form, content_type="multipart/form-data")
+            "file": FileStorage(io.BytesIO(data), filename)}
+    # Encoded in memory: for bodies over 500 KB the test client's own encoder uses a temporary
+    # file it never closes (a ResourceWarning that the suite treats as an error).
+    body, length, boundary = stream_encode_multipart(MultiDict(form), use_tempfile=False)
+    return client.post(url, data=body.read(length), content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def finished_upload(app, response) -> LayerUpload:

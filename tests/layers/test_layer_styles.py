@@ -13,7 +13,7 @@ from participation.layers.models import Layer
 from participation.layers.styles.rules import DEFAULT_STYLE, colour_distance
 from participation.layers.styles.views import OTHER_VALUES_FILL, PALETTE
 from tests.conftest import csrf_token
-from tests.layers.test_layer_pages import finished_upload, gis, post_upload, style_form, town  # noqa: F401
+from tests.layers.test_layer_pages import finished_upload, post_upload, style_form
 
 #: 25 features: "art" has 25 values (more than the palette), "leer" none, "zone" three.
 MANY = {"type": "FeatureCollection", "features": [

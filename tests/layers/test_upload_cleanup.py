@@ -16,7 +16,7 @@ from participation.layers.services import clean_filename
 from participation.layers.uploads.models import LayerUpload, UploadStatus
 from participation.layers.uploads.services import CLEAN_TASK, upload_folder, upload_path
 from participation.database.mixins import utcnow
-from tests.layers.test_layer_pages import PARCELS, finished_upload, gis, post_upload, town  # noqa: F401 (fixtures)
+from tests.layers.test_layer_pages import PARCELS, finished_upload, post_upload
 
 
 def test_control_characters_and_paths_leave_the_file_name(app, client, town, gis):

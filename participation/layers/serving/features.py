@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 from shapely.geometry import mapping
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from participation.extensions import db
 from participation.layers.models import Layer, LayerFeature, LayerVersion

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from participation.layers.models import Layer, LayerKind, LayerVersion
 from participation.layers.serving.tiles import tile_min_zoom, tile_url_template, use_vector_tiles
 from participation.layers.sources.base import SourceType
+from participation.layers.styles.legend import legend_rows
 from participation.layers.styles.rules import clean_style
 
 
@@ -36,13 +36,8 @@ class VectorSource(SourceType):
         return config
 
     def legend(self, layer: Layer) -> list[dict]:
-        """One row per category, then "other values"; else one row for the layer's own look."""
-        style = clean_style(layer.style)
-        rows = [{"label": c["label"] or c["value"], "fill": c["colour"], "stroke": style["stroke"]}
-                for c in style["categories"]]
-        if rows:  # features with other values keep the plain fill
-            return [*rows, {"label": _("Other values"), "fill": style["fill"], "stroke": style["stroke"]}]
-        return [{"label": "", "fill": style["fill"], "stroke": style["stroke"]}]
+        """The rows of the layer's saved style (categories, classes or its own look)."""
+        return legend_rows(clean_style(layer.style))
 
     def is_ready(self, layer: Layer) -> bool:
         return layer.current_version_id is not None

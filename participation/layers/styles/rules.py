@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from participation.layers.models import Layer
+from participation.layers.styles.classes import CLASS_METHODS, MAX_CLASSES, MIN_CLASSES
 from participation.web.colours import colour_or
 
 POINT_SYMBOLS = ("circle", "square", "triangle", "diamond")
@@ -24,9 +25,18 @@ DEFAULT_STYLE = {
     "categorise_by": None,
     #: [{"value": "WA", "colour": "#e6a23c", "label": "Allgemeines Wohngebiet"}]; other values keep "fill".
     "categories": [],
+    #: How the classes of a numeric attribute were made: {"method": "equal"|"quantile", "count": 3 … 7}, or None.
+    "classify": None,
+    #: Ranges of a numeric attribute, ordered: [{"min": 0.2, "max": 0.4, "colour": "#21918c", "label": ""}];
+    #: an empty label shows the range. A feature in no range, or without a number, keeps "fill".
+    #: When there are classes, there are no categories.
+    "classes": [],
 }
 MAX_CATEGORIES = 30
 MAX_POPUP_ROWS = 20
+#: Value labels per popup row ("WA" → "Allgemeines Wohngebiet"), and the length of codes and labels.
+MAX_VALUE_LABELS = 50
+MAX_VALUE_LABEL_LENGTH = 200
 
 
 def _number(value: object, low: float, high: float, default: float) -> float:
@@ -35,6 +45,42 @@ def _number(value: object, low: float, high: float, default: float) -> float:
     except (TypeError, ValueError):
         return default
     return min(high, max(low, number)) if number == number else default
+
+
+def _finite(value: object) -> float | None:
+    """`value` as a finite number, or None (booleans and text are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def clean_classes(items: object) -> list[dict]:
+    """At most MAX_CLASSES ranges with finite, ordered bounds (min ≤ max, none overlapping the one
+    before except on the shared break); rows that break the order are dropped."""
+    classes: list[dict] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or len(classes) >= MAX_CLASSES:
+            continue
+        low, high = _finite(item.get("min")), _finite(item.get("max"))
+        if low is None or high is None or low > high or (classes and low < classes[-1]["max"]):
+            continue
+        classes.append({"min": low, "max": high, "colour": colour_or(item.get("colour"), DEFAULT_STYLE["fill"]),
+                        "label": str(item.get("label") or "")[:200]})
+    return classes
+
+
+def clean_classify(value: object) -> dict | None:
+    """``{"method", "count"}`` with a known method and MIN_CLASSES … MAX_CLASSES classes, or None."""
+    if not isinstance(value, dict) or value.get("method") not in CLASS_METHODS:
+        return None
+    count = _finite(value.get("count"))
+    if count is None or count != int(count) or not MIN_CLASSES <= count <= MAX_CLASSES:
+        return None
+    return {"method": value["method"], "count": int(count)}
 
 
 def clean_style(style: dict | None, attributes: list[str] | None = None) -> dict:
@@ -57,6 +103,7 @@ def clean_style(style: dict | None, attributes: list[str] | None = None) -> dict
             "colour": colour_or(item.get("colour"), DEFAULT_STYLE["fill"]),
             "label": str(item.get("label") or value or "")[:200],
         })
+    classes = clean_classes(style.get("classes")) if attribute else []
     return {
         "fill": colour_or(style.get("fill"), DEFAULT_STYLE["fill"]),
         "stroke": colour_or(style.get("stroke"), DEFAULT_STYLE["stroke"]),
@@ -64,7 +111,9 @@ def clean_style(style: dict | None, attributes: list[str] | None = None) -> dict
         "width": _number(style.get("width"), 0.0, 20.0, DEFAULT_STYLE["width"]),
         "point": style.get("point") if style.get("point") in POINT_SYMBOLS else DEFAULT_STYLE["point"],
         "categorise_by": attribute,
-        "categories": categories if attribute else [],
+        "categories": categories if attribute and not classes else [],
+        "classify": clean_classify(style.get("classify")) if attribute else None,
+        "classes": classes,
     }
 
 
@@ -95,8 +144,21 @@ def too_close(colour: str | None, others: list[str], limit: float = 10.0) -> boo
     return any(colour_distance(colour, other) < limit for other in others)
 
 
+def clean_value_labels(values: object) -> dict[str, str]:
+    """At most MAX_VALUE_LABELS ``{code: label}`` pairs of text, neither empty, both shortened."""
+    cleaned: dict[str, str] = {}
+    for code, label in (values.items() if isinstance(values, dict) else []):
+        code, label = str(code).strip()[:MAX_VALUE_LABEL_LENGTH], str(label or "").strip()[:MAX_VALUE_LABEL_LENGTH]
+        if code and label and code not in cleaned and len(cleaned) < MAX_VALUE_LABELS:
+            cleaned[code] = label
+    return cleaned
+
+
 def clean_popup(rows: list | None, attributes: list[str] | None = None) -> list[dict]:
-    """Popup rows ``{"attribute", "label"}`` for attributes the layer has, each at most once."""
+    """Popup rows ``{"attribute", "label", "values"}`` for attributes the layer has, each at most once.
+
+    ``values``, only where given, maps codes to the words residents see (``{"WA": "Allgemeines Wohngebiet"}``).
+    """
     cleaned, seen = [], set()
     for row in rows or []:
         if not isinstance(row, dict) or len(cleaned) >= MAX_POPUP_ROWS:
@@ -105,7 +167,10 @@ def clean_popup(rows: list | None, attributes: list[str] | None = None) -> list[
         if not isinstance(attribute, str) or attribute in seen or (attributes is not None and attribute not in attributes):
             continue
         seen.add(attribute)
-        cleaned.append({"attribute": attribute, "label": str(row.get("label") or attribute)[:100]})
+        entry = {"attribute": attribute, "label": str(row.get("label") or attribute)[:100]}
+        if values := clean_value_labels(row.get("values")):
+            entry["values"] = values
+        cleaned.append(entry)
     return cleaned
 
 

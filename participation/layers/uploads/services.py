@@ -11,6 +11,9 @@ from typing import BinaryIO, Callable
 from flask import current_app
 from sqlalchemy import select
 
+from shapely.ops import unary_union
+
+from geo.areas import distance_km
 from geo.errors import GeoInputError, N_
 from geo.layers import CHOICES as CRS_CHOICES
 from participation.accounts.models import User
@@ -30,6 +33,9 @@ CLEAN_TASK = "layer_upload_cleanup"
 #: Uploads still waiting for the uploader (or for their check): their files are kept.
 WAITING = (UploadStatus.CHECKING, UploadStatus.NEEDS_CHOICE, UploadStatus.FAILED, UploadStatus.READY)
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
+#: Without a boundary, a layer this far from all of the town's project areas is pointed out: farther
+#: than across any German district, so a wrong file or coordinate system rather than the surroundings.
+FAR_FROM_PROJECTS_KM = 50.0
 
 
 def upload_folder() -> Path:
@@ -136,6 +142,28 @@ def check_upload(upload: LayerUpload, progress: Callable[[int, int], None]) -> N
     upload.layer_id = version.layer_id
     upload.status = UploadStatus.READY
     upload.message, upload.message_params, upload.choices = "", {}, {}
+
+
+def distance_from_town(town: Municipality, extent: list[float] | tuple[float, ...] | None) -> tuple[str, float] | None:
+    """Whether a layer's extent (EPSG:4326) lies far from `town`, as ("boundary" | "projects", km).
+
+    With a boundary: any extent that does not touch it. Without one: an extent
+    farther than FAR_FROM_PROJECTS_KM from every project area of the town.
+    None when the layer is near, or the town has neither boundary nor project
+    areas to compare with. A hint for the reviewer, not a refusal: the
+    surroundings of a town can belong on its maps.
+    """
+    if not extent or len(extent) != 4:
+        return None
+    bounds = tuple(float(value) for value in extent)
+    if town.boundary is not None and not town.boundary.is_empty:
+        km = distance_km(bounds, town.boundary)
+        return ("boundary", km) if km > 0 else None
+    areas = [project.area for project in town.projects if project.area is not None and not project.area.is_empty]
+    if not areas:
+        return None
+    km = distance_km(bounds, unary_union(areas))
+    return ("projects", km) if km > FAR_FROM_PROJECTS_KM else None
 
 
 def publish_upload(upload: LayerUpload, user) -> LayerVersion:

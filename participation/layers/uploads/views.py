@@ -12,9 +12,11 @@ from participation.layers.drawing import draw_layers
 from participation.layers.permissions import can_manage_layers
 from participation.layers.uploads import services
 from participation.layers.uploads.forms import ChoiceForm, NewVersionForm, UploadForm
+from participation.layers.models import LayerVersion
 from participation.layers.uploads.models import LayerUpload, UploadStatus
 from participation.loaders import get_layer, get_layer_upload, get_municipality
-from participation.web.folium_maps import overview_map
+from participation.municipalities.models import Municipality
+from participation.web.folium_maps import format_distance, overview_map
 from participation.web.i18n import translated
 
 bp = Blueprint("layer_uploads", __name__)
@@ -75,7 +77,23 @@ def show(slug: str, upload_id: int):
         "layers/uploads/status.html", town=town, upload=item, version=version, report=version.report if version else None,
         message=translated(item.message, item.message_params), form=_choice_form(item), drawing=drawing,
         map=overview_map(tuple(bounds) if bounds else None), job=job_state(item.job) if item.job else None,
+        far_away=_far_away_warning(town, version) if item.status is UploadStatus.READY else None,
     )
+
+
+def _far_away_warning(town: Municipality, version: LayerVersion | None) -> str | None:
+    """The reviewer's hint that the layer lies far from the town, or None."""
+    if version is None:
+        return None
+    far = services.distance_from_town(town, (version.report or {}).get("extent"))
+    if far is None:
+        return None
+    where, km = far
+    if where == "boundary":
+        return _("The layer lies outside the town's boundary (about %(distance)s away). Is this the right file "
+                 "and coordinate system?", distance=format_distance(km * 1000))
+    return _("The layer lies about %(distance)s from the town's project areas. Is this the right file and "
+             "coordinate system?", distance=format_distance(km * 1000))
 
 
 @bp.post("/<slug>/gis/hochladen/<int:upload_id>/erneut-pruefen")

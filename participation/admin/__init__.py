@@ -1,0 +1,1 @@
+"""The admin area (``/verwaltung``): towns, accounts, invitations — for accounts with role ADMIN."""
