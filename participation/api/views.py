@@ -181,7 +181,7 @@ def layer_features(layer_id: int):
     zoom = int(raw) if raw is not None and raw.isascii() and raw.isdigit() and len(raw) <= 2 else None
     if raw is not None and (zoom is None or zoom > MAX_ZOOM):
         return _bad_request(_("The zoom must be a whole number from 0 to {maximum}.").format(maximum=MAX_ZOOM), "zoom")
-    if geojson_too_large(layer):  # one document would be tens of megabytes, built uncached without Redis
+    if geojson_too_large(layer.current_version):  # one document would be tens of megabytes, built uncached without Redis
         return jsonify(error=_("This layer is too large for one GeoJSON document; use its vector tiles."),
                        tiles=tile_url_template(layer)), 422
     key = f"version:{layer.current_version_id}:zoom:{zoom}"

@@ -16,6 +16,7 @@ from participation.layers.forms import LayerForm
 from participation.layers.models import Layer
 from participation.layers.permissions import can_manage_layers
 from participation.layers.serving.features import MAX_ZOOM, version_features
+from participation.layers.serving.tiles import geojson_too_large
 from participation.layers.sources.registry import source_of
 from participation.layers.uploads.models import LayerUpload, UploadStatus
 from participation.loaders import get_layer, get_layer_version, get_municipality
@@ -56,6 +57,9 @@ def preview_features(slug: str, layer_id: int, number: int):
     version = get_layer_version(layer, number)
     zoom = request.args.get("zoom", type=int)
     zoom = None if zoom is None else max(0, min(zoom, MAX_ZOOM))
+    if geojson_too_large(version):  # simplifying needs every vertex loaded first, at any zoom
+        return jsonify(error=_("This version is too large for a preview in the browser; publish it to see it "
+                               "on the map as vector tiles.")), 422
     attributes = [name for name, _type in version.report.get("attributes", [])]
     return jsonify(version_features(version, zoom, attributes))
 

@@ -86,6 +86,20 @@ def test_upload_review_publish_and_see_on_the_public_api(app, client, town, gis)
     assert client.get(f"/{town.slug}/gis/ebenen/{layer_id}").status_code == 200
 
 
+def test_the_preview_of_a_version_over_the_size_cap_is_refused_with_a_message(app, client, town, gis, monkeypatch):
+    """The GIS team's preview loads every vertex like the public API: the same cap applies."""
+    upload = finished_upload(app, post_upload(client, town, json.dumps(PARCELS).encode(), "parcels.geojson"))
+    with app.app_context():
+        version = db.session.get(LayerVersion, upload.version_id)
+        url = f"/{town.slug}/gis/ebenen/{version.layer_id}/versionen/{version.number}/vorschau"
+        size = version.report["vertex_count"] + version.feature_count
+    monkeypatch.setitem(app.config, "LAYER_GEOJSON_MAX_VERTICES", size - 1)
+    response = client.get(url, headers={"Accept-Language": "en"})
+    assert response.status_code == 422 and "too large for a preview" in response.get_json()["error"]
+    monkeypatch.setitem(app.config, "LAYER_GEOJSON_MAX_VERTICES", size)
+    assert client.get(url).status_code == 200
+
+
 def upload_folder_of(app) -> Path:
     with app.app_context():
         return upload_folder()

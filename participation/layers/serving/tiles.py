@@ -18,7 +18,7 @@ from geo.bbox import BBox
 from geo.vector_tiles import DEFAULT_BUFFER, DEFAULT_EXTENT, encode_tile, estimated_min_zoom, tile_bounds_lonlat
 from participation.database.spatial import intersects_bbox
 from participation.extensions import db
-from participation.layers.models import Layer, LayerFeature, LayerKind
+from participation.layers.models import Layer, LayerFeature, LayerKind, LayerVersion
 from participation.layers.serving.features import geojson_size
 
 #: Part of every ETag and cache key; raise it when the encoding changes.
@@ -43,10 +43,9 @@ def use_vector_tiles(layer: Layer) -> bool:
             or geojson_size(version) > current_app.config["LAYER_VECTOR_TILE_MAX_VERTICES"])
 
 
-def geojson_too_large(layer: Layer) -> bool:
-    """Whether the published version is too large to send as one GeoJSON document at all
-    (``LAYER_GEOJSON_MAX_VERTICES``): the API refuses it, whatever the zoom, and points to the tiles."""
-    version = layer.current_version
+def geojson_too_large(version: LayerVersion | None) -> bool:
+    """Whether a version is too large to send as one GeoJSON document at all
+    (``LAYER_GEOJSON_MAX_VERTICES``): the API and the GIS team's preview refuse it, whatever the zoom."""
     return version is not None and geojson_size(version) > current_app.config["LAYER_GEOJSON_MAX_VERTICES"]
 
 

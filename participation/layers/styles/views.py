@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from participation.extensions import db
@@ -97,7 +98,8 @@ def _fill_categories(form: StyleForm, layer: Layer) -> None:
                 "frequent get their own colour, all others are drawn in the fill colour. Adjust colours and "
                 "labels, then save.", count=limit), "info")
     else:
-        flash(_("%(count)s values found. Adjust colours and labels, then save.", count=len(values)), "info")
+        flash(ngettext("%(num)d value found. Adjust its colour and label, then save.",
+                       "%(num)d values found. Adjust colours and labels, then save.", len(values)), "info")
 
 
 def _fill_rows(form: StyleForm, layer: Layer) -> None:
