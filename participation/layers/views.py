@@ -18,7 +18,7 @@ from participation.layers.permissions import can_manage_layers
 from participation.layers.serving.features import MAX_ZOOM, version_features
 from participation.layers.serving.tiles import geojson_too_large
 from participation.layers.sources.registry import source_of
-from participation.layers.uploads.models import LayerUpload, UploadStatus
+from participation.layers.uploads.queries import open_uploads
 from participation.loaders import get_layer, get_layer_version, get_municipality
 from participation.web.folium_maps import overview_map
 
@@ -30,12 +30,7 @@ bp = Blueprint("layers", __name__)
 def index(slug: str):
     town = get_municipality(slug, can_manage_layers)
     layers = db.session.scalars(select(Layer).where(Layer.municipality_id == town.id).order_by(Layer.name)).all()
-    open_uploads = db.session.scalars(
-        select(LayerUpload).where(LayerUpload.municipality_id == town.id, LayerUpload.status.in_(
-            [UploadStatus.CHECKING, UploadStatus.NEEDS_CHOICE, UploadStatus.FAILED, UploadStatus.READY]))
-        .order_by(LayerUpload.created_at.desc())
-    ).all()
-    return render_template("layers/index.html", town=town, layers=layers, uploads=open_uploads)
+    return render_template("layers/index.html", town=town, layers=layers, uploads=open_uploads(town.id))
 
 
 @bp.get("/<slug>/gis/ebenen/<int:layer_id>")
