@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import time
 from datetime import date, timedelta
+from email import policy
+from email.parser import BytesParser
 from itertools import count
 from pathlib import Path
 
@@ -15,7 +19,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_migrate import upgrade
 from shapely.geometry import MultiPolygon, Point, Polygon
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from participation.app import create_app
 from participation.accounts.models import Role, User
@@ -23,6 +27,7 @@ from participation.accounts.passwords import hash_password
 from participation.comments.models import Comment
 from participation.database.mixins import utcnow
 from participation.extensions import db, limiter
+from participation.jobs.models import Job, JobStatus
 from participation.municipalities.models import Municipality
 from participation.projects.models import Category, Phase, Project
 from participation.web.templating import render_markdown
@@ -252,3 +257,26 @@ def planner(create_user, town, login):
     user = create_user(Role.PLANNER, towns=[town])
     login(user)
     return user
+
+
+def wait_for_jobs(app, timeout: float = 15) -> None:
+    """Until the jobs of the test (the reset mail runs in a background thread without Redis) are done."""
+    deadline = time.monotonic() + timeout
+    with app.app_context():
+        while db.session.scalar(select(func.count(Job.id)).where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))):
+            assert time.monotonic() < deadline, "jobs still running"
+            time.sleep(0.05)
+            db.session.expire_all()
+
+
+@pytest.fixture
+def mailbox(app):
+    """The mails written to instance/mail/ during the test, oldest first."""
+    folder = Path(app.instance_path) / "mail"
+    shutil.rmtree(folder, ignore_errors=True)
+
+    def read():
+        wait_for_jobs(app)
+        files = sorted(folder.glob("*.eml")) if folder.exists() else []
+        return [BytesParser(policy=policy.default).parsebytes(f.read_bytes()) for f in files]
+    return read

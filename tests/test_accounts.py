@@ -2,11 +2,7 @@
 from __future__ import annotations
 
 import re
-import shutil
 import time
-from email import policy
-from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -16,7 +12,6 @@ from participation.accounts import tokens
 from participation.accounts.models import User
 from participation.accounts.passwords import verify_password
 from participation.extensions import db
-from participation.jobs.models import Job, JobStatus
 from tests.conftest import PASSWORD, csrf_token
 from tests.test_i18n import german
 
@@ -25,27 +20,6 @@ CONFIRM_LINK = re.compile(r"http://localhost(/konto/bestaetigen/\S+)")
 RESET_LINK = re.compile(r"http://localhost(/konto/passwort-neu/\S+)")
 
 
-def wait_for_jobs(app, timeout: float = 15) -> None:
-    """Until the jobs of the test (the reset mail runs in a background thread without Redis) are done."""
-    deadline = time.monotonic() + timeout
-    with app.app_context():
-        while db.session.scalar(select(func.count(Job.id)).where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))):
-            assert time.monotonic() < deadline, "jobs still running"
-            time.sleep(0.05)
-            db.session.expire_all()
-
-
-@pytest.fixture
-def mailbox(app):
-    """The mails written to instance/mail/ during the test, oldest first."""
-    folder = Path(app.instance_path) / "mail"
-    shutil.rmtree(folder, ignore_errors=True)
-
-    def read():
-        wait_for_jobs(app)
-        files = sorted(folder.glob("*.eml")) if folder.exists() else []
-        return [BytesParser(policy=policy.default).parsebytes(f.read_bytes()) for f in files]
-    return read
 
 
 @pytest.fixture

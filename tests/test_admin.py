@@ -3,11 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import time
-from email import policy
-from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -21,24 +17,12 @@ from participation.municipalities import services as town_services
 from participation.extensions import db
 from participation.municipalities.models import Municipality
 from tests.conftest import PASSWORD, csrf_token
-from tests.test_accounts import wait_for_jobs
 from tests.test_i18n import german
 
 NEW_PASSWORD = "a brand new passphrase"
 INVITE_LINK = re.compile(r"http://localhost(/konto/einladung/\S+)")
 
 
-@pytest.fixture
-def mailbox(app):
-    """The mails written to instance/mail/ during the test, oldest first."""
-    folder = Path(app.instance_path) / "mail"
-    shutil.rmtree(folder, ignore_errors=True)
-
-    def read():
-        wait_for_jobs(app)
-        files = sorted(folder.glob("*.eml")) if folder.exists() else []
-        return [BytesParser(policy=policy.default).parsebytes(f.read_bytes()) for f in files]
-    return read
 
 
 def logged_in(app, user, lang: str = "en"):

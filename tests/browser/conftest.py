@@ -17,7 +17,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from flask_babel import force_locale, gettext
 from werkzeug.serving import make_server
+
+from participation.accounts.models import Role
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -198,24 +201,30 @@ _TOO_WIDE = """width => [...document.querySelectorAll('body *')]
                         + ` (content ${e.scrollWidth}px)`)"""
 
 
-def sideways_overflow(page) -> list[str]:
-    """Where the current page is wider than its viewport, at its own size and at 360 px; [] if nowhere.
-
-    The viewport is narrowed for the 360 px check and restored afterwards.
-    """
+def _at_widths(page, check) -> list[str]:
+    """`check(page, width)`'s findings at the page's own width and at 360 px; the viewport is narrowed
+    for the 360 px check and restored afterwards."""
     size = page.viewport_size
     problems = []
     for width in dict.fromkeys((size["width"], PHONE_WIDTH)):
         if width != size["width"]:
             page.set_viewport_size({"width": width, "height": size["height"]})
         try:
-            scroll_width = page.evaluate("document.documentElement.scrollWidth")
-            if scroll_width > width:
-                problems.append(f"at {width}px the page is {scroll_width}px wide: {page.evaluate(_TOO_WIDE, width)}")
+            problems += check(page, width)
         finally:
             if width != size["width"]:
                 page.set_viewport_size(size)
     return problems
+
+
+def sideways_overflow(page) -> list[str]:
+    """Where the current page is wider than its viewport, at its own size and at 360 px; [] if nowhere."""
+    def check(page, width):
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width <= width:
+            return []
+        return [f"at {width}px the page is {scroll_width}px wide: {page.evaluate(_TOO_WIDE, width)}"]
+    return _at_widths(page, check)
 
 
 #: Controls a person clicks, taps or reads as one: two of them drawn over each other is a defect.
@@ -253,21 +262,8 @@ _OVERLAPS = """() => {
 
 
 def overlapping_controls(page) -> list[str]:
-    """Visible interactive elements drawn over each other, at the page's own size and at 360 px; [] if none.
-
-    The viewport is narrowed for the 360 px check and restored afterwards.
-    """
-    size = page.viewport_size
-    problems = []
-    for width in dict.fromkeys((size["width"], PHONE_WIDTH)):
-        if width != size["width"]:
-            page.set_viewport_size({"width": width, "height": size["height"]})
-        try:
-            problems += [f"at {width}px: {hit}" for hit in page.evaluate(_OVERLAPS)]
-        finally:
-            if width != size["width"]:
-                page.set_viewport_size(size)
-    return problems
+    """Visible interactive elements drawn over each other, at the page's own size and at 360 px; [] if none."""
+    return _at_widths(page, lambda page, width: [f"at {width}px: {hit}" for hit in page.evaluate(_OVERLAPS)])
 
 
 def audit(page, watch: Watch):
@@ -333,3 +329,18 @@ def tab_to(page, selector: str, limit: int = 80):
         if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"{selector} not reached with {limit} Tab presses")
+
+
+@pytest.fixture
+def de(app):
+    """The German text of a msgid, as the pages render it (the msgid itself while untranslated)."""
+    def translate(msgid: str, **params) -> str:
+        with app.test_request_context(), force_locale("de"):
+            return gettext(msgid, **params)
+    return translate
+
+
+@pytest.fixture
+def gis(create_user, town):
+    """A GIS-team member of `town` (the browser tests log in through the form)."""
+    return create_user(Role.GIS, towns=[town])

@@ -9,7 +9,7 @@ import pytest
 from participation.accounts.models import Role
 from tests.browser.conftest import audit, latest_mail, log_in
 from tests.conftest import PASSWORD
-from tests.test_accounts import wait_for_jobs
+from tests.conftest import wait_for_jobs
 
 pytestmark = pytest.mark.browser
 

@@ -11,12 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 from shapely.geometry import MultiPolygon, box
 from sqlalchemy import func, select
 
-from participation.accounts.models import Role
 from participation.extensions import db
 from participation.layers.models import Layer, LayerVersion
 from participation.layers.uploads.models import LayerUpload, UploadStatus
@@ -43,20 +41,6 @@ USES_COUNT = 18
 FIRST_PALETTE_COLOUR = "#0072b2"
 FILL = "#c0398a"
 LAYER_TIMEOUT = 60_000  # ms: the check runs GDAL in a child process
-
-
-@pytest.fixture
-def de(app):
-    """The German text of a msgid, as the pages render it (the msgid itself while untranslated)."""
-    def translate(msgid: str, **params) -> str:
-        with app.test_request_context(), force_locale("de"):
-            return gettext(msgid, **params)
-    return translate
-
-
-@pytest.fixture
-def gis(create_user, town):
-    return create_user(Role.GIS, towns=[town])
 
 
 def gis_pane_paths(page, index: int = 0):

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from participation.accounts.models import Role
 from participation.extensions import db
 from participation.layers.models import Layer
 from participation.layers.styles.classes import SEQUENTIAL
@@ -26,19 +24,6 @@ SIZE = 0.002
 
 def block_centre(index: int) -> tuple[float, float]:
     return 13.25 + index * 2 * SIZE + SIZE / 2, 53.55 + SIZE / 2
-
-
-@pytest.fixture
-def gis(create_user, town):
-    return create_user(Role.GIS, towns=[town])
-
-
-@pytest.fixture
-def de(app):
-    def translate(msgid: str, **params) -> str:
-        with app.test_request_context(), force_locale("de"):
-            return gettext(msgid, **params)
-    return translate
 
 
 @pytest.fixture
