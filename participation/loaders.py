@@ -7,6 +7,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
+from participation.accounts.models import User
 from participation.comments.models import Comment
 from participation.extensions import db
 from participation.layers.models import Layer, LayerVersion
@@ -25,6 +26,14 @@ def get_by_id(model, ident: int):
     if not 1 <= ident <= MAX_ID:
         return None
     return db.session.get(model, ident)
+
+
+def get_user(user_id: int) -> User:
+    """An account by id (the admin area's account pages), or 404."""
+    user = get_by_id(User, user_id)
+    if user is None:
+        abort(404)
+    return user
 
 
 def get_municipality(slug: str, permission: Callable[[object, Municipality], bool] | None = None) -> Municipality:

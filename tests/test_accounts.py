@@ -154,7 +154,7 @@ def expired_token(app, user, purpose, age):
     with app.app_context():
         user = db.session.get(User, user.id)
         return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=purpose, signer=Past).dumps(
-            {"id": user.id, "fp": tokens._fingerprint(user)})
+            {"id": user.id, "fp": tokens._fingerprint(user, purpose)})
 
 
 @pytest.mark.parametrize("make", [

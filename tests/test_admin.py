@@ -491,3 +491,22 @@ def test_unknown_account_or_town_is_404(app, create_user):
     assert client.get("/verwaltung/konten/99999999999").status_code in (404, 400)
     assert client.get("/verwaltung/kommunen/nirgendwo/bearbeiten").status_code == 404
     assert post(client, "/verwaltung/konten/999999/sperren").status_code == 404
+
+
+def test_a_pending_invitation_cannot_be_taken_over_by_a_password_reset(app, client, create_user, mailbox):
+    """The invitee's public name and consent come from the invitation link alone: "forgot password"
+    for an invited address sends nothing (and says the same as for any address)."""
+    user = create_user(role=Role.PLANNER, confirmed=False, email="eingeladen@example.org")
+    with app.app_context():
+        db.session.get(User, user.id).invited_at = admin_services.utcnow()
+        db.session.commit()
+    response = client.post("/konto/passwort-vergessen", data={
+        "email": "eingeladen@example.org", "csrf_token": csrf_token(client, "/konto/passwort-vergessen")})
+    assert response.status_code == 200
+    assert mailbox() == []
+    with app.app_context():
+        db.session.get(User, user.id).invited_at = None  # accepted: the reset works as for everyone
+        db.session.commit()
+    client.post("/konto/passwort-vergessen", data={
+        "email": "eingeladen@example.org", "csrf_token": csrf_token(client, "/konto/passwort-vergessen")})
+    assert [mail["To"] for mail in mailbox()] == ["eingeladen@example.org"]

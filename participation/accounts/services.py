@@ -128,9 +128,11 @@ def request_password_reset(email: str) -> None:
 
 
 def send_reset_if_known(ctx, email: str, locale: str) -> dict:
-    """The job behind `request_password_reset`: a reset link if the address has an unblocked account."""
+    """The job behind `request_password_reset`: a reset link if the address has an unblocked account.
+
+    Not for a pending invitation: its name and consent come from the invitation link alone."""
     user = find_by_email(email)
-    if user is None or user.is_blocked:
+    if user is None or user.is_blocked or user.invited_at is not None:
         return {"sent": False}
     with force_locale(locale):
         link = external_url("accounts.reset_password", token=tokens.make_token(user, tokens.RESET))

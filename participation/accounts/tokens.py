@@ -22,7 +22,7 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
 
 
-def _fingerprint(user: User, purpose: str | None = None) -> str:
+def _fingerprint(user: User, purpose: str) -> str:
     # A token dies once the password or the address changes, so a reset link works once.
     text = f"{user.email}|{user.password_hash}"
     if purpose == INVITE:

@@ -6,9 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.accounts import services as accounts
-from participation.accounts.models import Role
 from participation.accounts.session import start_session
-from participation.admin.forms import ROLE_LABELS, AcceptInvitationForm
+from participation.admin.forms import ROLE_LABELS, TOWN_ROLES, AcceptInvitationForm
 from participation.extensions import db, limiter
 
 bp = Blueprint("invitations", __name__, url_prefix="/konto/einladung")
@@ -35,7 +34,7 @@ def accept(token: str):
             current_app.logger.info("User %s logged in after accepting the invitation", user.id)
             flash(_("Welcome, %(name)s! Your account is ready and you are logged in.", name=user.pseudonym), "success")
             # Straight to the work: the town's page when there is one town to work for.
-            if user.role in (Role.PLANNER, Role.GIS) and len(user.municipalities) == 1:
+            if user.role in TOWN_ROLES and len(user.municipalities) == 1:
                 return redirect(url_for("municipalities.show", slug=user.municipalities[0].slug))
             return redirect(url_for("pages.index"))
     return render_template("admin/accept.html", form=form, user=user, role_labels=ROLE_LABELS), \

@@ -113,7 +113,7 @@ def invite(email: str, role: Role, chosen: Iterable[Municipality], actor: User) 
     # A placeholder until the invitee chooses a name; no password works until they set one.
     user = accounts.create_user(email, f"invited-{secrets.token_hex(6)}", None, role)
     user.invited_at = utcnow()
-    user.municipalities = list(chosen) if role is not Role.RESIDENT else []
+    user.municipalities = list(chosen)  # the invite form offers staff roles only
     send_invitation(user, actor)
     current_app.logger.info("Admin %s invited user %s as %s", actor.id, user.id, role)
     return user, True

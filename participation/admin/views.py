@@ -18,7 +18,7 @@ from participation.admin.forms import (
 )
 from participation.admin.services import AdminError
 from participation.extensions import db, login_manager
-from participation.loaders import get_by_id, get_municipality
+from participation.loaders import get_municipality, get_user
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 
@@ -40,13 +40,6 @@ def _labels():
 
 def _actor() -> User:
     return current_user._get_current_object()
-
-
-def _account(user_id: int) -> User:
-    user = get_by_id(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _with_town_choices(form):
@@ -146,12 +139,12 @@ def _account_page(user: User, form: AccountRoleForm | None = None):
 
 @bp.get("/konten/<int:user_id>")
 def account(user_id: int):
-    return _account_page(_account(user_id))
+    return _account_page(get_user(user_id))
 
 
 @bp.post("/konten/<int:user_id>/rolle")
 def account_role(user_id: int):
-    user = _account(user_id)
+    user = get_user(user_id)
     form = _with_town_choices(AccountRoleForm())
     if form.validate_on_submit():
         try:
@@ -168,7 +161,7 @@ def account_role(user_id: int):
 
 def _act(user_id: int, action, done: str):
     """A one-button action on an account: do it, or say why not; back to the account page."""
-    user = _account(user_id)
+    user = get_user(user_id)
     try:
         action(user, _actor())
     except AdminError as error:

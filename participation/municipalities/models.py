@@ -28,7 +28,8 @@ class Municipality(TimestampMixin, db.Model):
     logo_filename: Mapped[str | None] = mapped_column(String(200))
     #: The town's boundary, a MultiPolygon in EPSG:4326, set in the town settings (drawn or taken
     #: from a layer); project areas must lie inside it, layers far from it are warned about.
-    boundary: Mapped[BaseGeometry | None] = mapped_column(Geometry("MULTIPOLYGON"))
+    #: Deferred: every page loads its town, few draw or check the boundary (up to 10 000 vertices).
+    boundary: Mapped[BaseGeometry | None] = mapped_column(Geometry("MULTIPOLYGON"), deferred=True)
 
     members: Mapped[list["User"]] = relationship(  # noqa: F821
         secondary=memberships, back_populates="municipalities"

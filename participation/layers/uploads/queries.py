@@ -6,7 +6,8 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.layers.uploads.models import LayerUpload, UploadStatus
 
-#: Uploads the GIS team still has to act on: being checked, waiting for a choice, refused, ready to publish.
+#: Uploads the GIS team still has to act on (being checked, waiting for a choice, refused, ready to
+#: publish): listed for the team, their files kept until the periodic clean-up finds them abandoned.
 OPEN = (UploadStatus.CHECKING, UploadStatus.NEEDS_CHOICE, UploadStatus.FAILED, UploadStatus.READY)
 
 

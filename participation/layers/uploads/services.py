@@ -24,14 +24,13 @@ from participation.jobs.services import enqueue
 from participation.layers.models import Layer, LayerVersion
 from participation.layers.services import LayerChoiceNeeded, clean_filename, import_file, publish
 from participation.layers.uploads.models import LayerUpload, UploadStatus
+from participation.layers.uploads.queries import OPEN
 from participation.municipalities.models import Municipality
 
 #: The job type that checks an upload (`participation.layers.uploads.jobs`).
 CHECK_JOB = "layer_upload"
 #: The periodic task that removes abandoned uploads (`clean_abandoned_uploads`).
 CLEAN_TASK = "layer_upload_cleanup"
-#: Uploads still waiting for the uploader (or for their check): their files are kept.
-WAITING = (UploadStatus.CHECKING, UploadStatus.NEEDS_CHOICE, UploadStatus.FAILED, UploadStatus.READY)
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
 #: Without a boundary, a layer this far from all of the town's project areas is pointed out: farther
 #: than across any German district, so a wrong file or coordinate system rather than the surroundings.
@@ -208,12 +207,12 @@ def clean_abandoned_uploads(older_than: timedelta | None = None, now: datetime |
     older_than = older_than or timedelta(hours=current_app.config["LAYER_UPLOAD_KEEP_HOURS"])
     cutoff = (now or utcnow()) - older_than
     abandoned = db.session.scalars(
-        select(LayerUpload).where(LayerUpload.status.in_(WAITING), LayerUpload.updated_at < cutoff)
+        select(LayerUpload).where(LayerUpload.status.in_(OPEN), LayerUpload.updated_at < cutoff)
     ).all()
     for upload in abandoned:
         discard_upload(upload, None)
     db.session.flush()
-    kept = set(db.session.scalars(select(LayerUpload.stored_name).where(LayerUpload.status.in_(WAITING))))
+    kept = set(db.session.scalars(select(LayerUpload.stored_name).where(LayerUpload.status.in_(OPEN))))
     stray = 0
     folder = upload_folder()
     for path in folder.iterdir() if folder.is_dir() else []:
