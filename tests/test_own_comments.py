@@ -252,3 +252,29 @@ def test_edit_and_delete_invalidate_the_pins_cache(app, client, mine, monkeypatc
     edit(app, client, comment, "Changed", project.categories[0].id)
     client.post(comment_url(app, comment, "loeschen"), data={"csrf_token": csrf_token(client, project_url(project))})
     assert scopes == [services.comments_scope(project.id)] * 2
+
+
+def test_a_placeholder_stays_only_while_a_visible_reply_stands_under_it(app, client, mine, create_user, create_comment):
+    project, author, comment = mine
+    replier = create_user()
+    removed = create_comment(project, replier, text="Removed by the moderators", parent=comment)
+    with app.app_context():
+        db.session.get(Comment, removed.id).is_removed = True
+        db.session.commit()
+    response = client.post(comment_url(app, comment, "loeschen"), headers=EN,
+                           data={"csrf_token": csrf_token(client, project_url(project))})
+    assert load(app, comment.id).deleted_at is not None  # kept for the moderators' record …
+    page = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+    assert f'id="comment-{comment.id}"' not in page  # … but no empty placeholder in the list
+    assert "Your comment has been deleted." in page and "The replies to it stay." not in page
+    assert ">0 comments<" in page
+
+    # The same when the last visible reply under a placeholder goes.
+    other = create_comment(project, author, text="Second thought")
+    reply = create_comment(project, replier, text="Answer", parent=other)
+    client.post(comment_url(app, other, "loeschen"), data={"csrf_token": csrf_token(client, project_url(project))})
+    assert f'id="comment-{other.id}"' in client.get(project_url(project)).get_data(as_text=True)
+    with app.app_context():  # the replier deletes their reply
+        services.delete_comment(db.session.get(Comment, reply.id), replier)
+        db.session.commit()
+    assert f'id="comment-{other.id}"' not in client.get(project_url(project)).get_data(as_text=True)

@@ -140,3 +140,23 @@ def test_the_limit_is_per_account_and_per_address(limited, create_project, creat
 
 def test_the_default_limits_are_configured(app):
     assert app.config["WRITE_LIMIT_PER_ACCOUNT"] and app.config["WRITE_LIMIT_PER_ADDRESS"]
+
+
+def test_editing_counts_against_the_write_limit(limited, create_project, create_user, create_comment):
+    """Each edit also empties the map's cache of pins: not without bounds."""
+    project = create_project()
+    author = create_user()
+    comment = create_comment(project, author, text="Erster Gedanke")
+    client = log_in(limited, author)
+    url = f"/{project.municipality.slug}/kommentare/{comment.id}/bearbeiten"
+    for n in range(3):
+        response = client.post(url, headers=EN, data={
+            "csrf_token": csrf_token(client, url), "text": f"Gedanke {n}", "category": str(project.categories[0].id)})
+        assert response.status_code == 302
+    response = client.post(url, headers=EN, data={
+        "csrf_token": csrf_token(client, url), "text": "Zu schnell", "category": str(project.categories[0].id)})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+    assert "You have written a lot in a short time" in page
+    with limited.app_context():
+        assert db.session.get(Comment, comment.id).text == "Gedanke 2"

@@ -8,8 +8,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from geo.bbox import BBox, parse_bbox
 from geo.errors import GeoInputError
@@ -93,8 +93,12 @@ class CommentPage:
 
 
 def _visible_top_level(project: Project):
+    """Top-level comments not removed; one its author deleted only while a visible reply stands under it."""
+    reply = aliased(Comment)
+    answered = exists().where(reply.parent_id == Comment.id, reply.is_removed.is_(False))
     return select(Comment).where(
-        Comment.project_id == project.id, Comment.parent_id.is_(None), Comment.is_removed.is_(False)
+        Comment.project_id == project.id, Comment.parent_id.is_(None), Comment.is_removed.is_(False),
+        or_(Comment.deleted_at.is_(None), answered),
     )
 
 

@@ -191,6 +191,7 @@ def _own_comment(slug: str, comment_id: int) -> Comment:
 
 @bp.route("/<slug>/kommentare/<int:comment_id>/bearbeiten", methods=["GET", "POST"])
 @login_required
+@write_limited(_too_fast)
 def edit(slug: str, comment_id: int):
     comment = _own_comment(slug, comment_id)
     view = ListView.from_args(request.form if request.method == "POST" else request.args)
@@ -213,6 +214,7 @@ def edit(slug: str, comment_id: int):
             else:
                 services.edit_comment(comment, current_user, draft)
                 db.session.commit()
+                count_write()
                 flash_at(comment_target(comment.id), _("Your changes have been saved."))
                 return _back(comment.project, view, comment_target(comment.id))
     return render_template("comments/edit.html", town=comment.project.municipality, project=comment.project,
@@ -236,16 +238,19 @@ def _show_input_errors(form: EditCommentForm, error: services.CommentInputError)
 
 @bp.post("/<slug>/kommentare/<int:comment_id>/loeschen")
 @login_required
+@write_limited(_too_fast)
 def delete(slug: str, comment_id: int):
     comment = _own_comment(slug, comment_id)
     project, parent_id = comment.project, comment.parent_id
     view = ListView.from_args(request.form)
-    gone = services.delete_comment(comment, current_user)
+    shown_after = services.delete_comment(comment, current_user) is False and bool(visible_replies(comment))
     db.session.commit()
-    if not gone:
+    count_write()
+    if shown_after:  # a placeholder for its replies
         flash_at(comment_target(comment_id), _("Your comment has been deleted. The replies to it stay."))
         return _back(project, view, comment_target(comment_id))
     if parent_id is not None:
+        # A placeholder whose last visible reply this was leaves the list with it (queries._visible_top_level).
         flash_at(comment_target(parent_id), _("Your reply has been deleted."))
         return _back(project, view, comment_target(parent_id))
     # Nothing is left to show the message at: the message under the list's heading.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask import url_for
 
 from participation.layers.models import Layer, LayerVersion
+from participation.layers.serving.tiles import geojson_too_large
 from participation.layers.sources.registry import source_of
 from participation.layers.styles.legend import display_style, legend_rows
 from participation.layers.styles.rules import clean_popup, clean_style
@@ -79,8 +80,12 @@ def draw_style_preview(layer: Layer, style: dict, popup: list[dict]) -> LayerDra
     config = layer_config(layer, version=version, style=style, popup=popup)
     if config is None:
         return drawing
-    config["source"] = {"type": "geojson", "url": url_for(
-        "layers.preview_features", slug=layer.municipality.slug, layer_id=layer.id, number=version.number)}
+    if not geojson_too_large(version):
+        config["source"] = {"type": "geojson", "url": url_for(
+            "layers.preview_features", slug=layer.municipality.slug, layer_id=layer.id, number=version.number)}
+    elif version.id != layer.current_version_id:
+        return drawing  # too large for one document and not published: no tiles to draw it from either
+    # else: the published version's tiles, which carry the saved style's attributes only
     drawing.configs.append(config)
     drawing.switcher.append(switcher_entry(layer, True, style))
     return drawing

@@ -51,14 +51,14 @@ def _style_form(layer: Layer, attributes: list[str]) -> StyleForm:
 
 
 def _submitted(form: StyleForm, attributes: list[str]) -> tuple[dict, list[dict]]:
-    """The style and popup as entered, cleaned: classes when numbers are classified, else categories."""
-    classes = []
-    if form.classify.data in CLASS_METHODS:
-        classes = [{"min": row.min.data, "max": row.max.data, "colour": row.colour.data, "label": row.label.data}
-                   for row in form.filled_classes]
+    """The style and popup as entered, cleaned: the class rows when the page shows them, else the category
+    rows (the "classes for numbers" choice only steers what "fill" makes; it never drops rows shown)."""
+    classes = [{"min": row.min.data, "max": row.max.data, "colour": row.colour.data, "label": row.label.data}
+               for row in form.filled_classes]
     categories = [] if classes else [row.data for row in form.categories if row.form.value.data]
+    method = form.classify.data if classes and form.classify.data in CLASS_METHODS else None
     style = {**form.data, "categories": categories, "classes": classes,
-             "classify": {"method": form.classify.data, "count": form.class_count.data} if classes else None}
+             "classify": {"method": method, "count": form.class_count.data} if method else None}
     popup = [{"attribute": row.form.attribute.data, "label": row.form.label.data, "values": row.form.value_labels}
              for row in form.popup if row.form.show.data]
     return clean_style(style, attributes), clean_popup(popup, attributes)
