@@ -24,14 +24,8 @@ from participation.layers.styles.forms import PopupRowForm
 from participation.projects.forms import CategoryForm, ProjectForm
 from participation.web import mail as mail_module
 from participation.web.text import strip_bidi_controls
-from tests.conftest import PASSWORD, csrf_token, extra_app
-from tests.test_accounts import (  # noqa: F401 (fixture)
-    NEW_PASSWORD,
-    mailbox,
-    post_login,
-    register,
-    wait_for_jobs,
-)
+from tests.conftest import PASSWORD, csrf_token, extra_app, wait_for_jobs
+from tests.test_accounts import NEW_PASSWORD, post_login, register
 
 RLO, LRI, PDI, RLM = "\u202e", "\u2066", "\u2069", "\u200f"
 EVIL = "evil.invalid"
