@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from participation.database.indexes import made_by_hand
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -85,14 +87,10 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     # SQLite alters tables by copying them; batch mode does that for us.
     conf_args.setdefault("render_as_batch", True)
-    # Spatial indexes (SQLite R*Tree tables, PostGIS GiST indexes) are made by hand
-    # in the migrations, not by autogenerate; PostGIS brings its own tables.
+    # Spatial and full-text indexes are made by hand in the migrations, not by
+    # autogenerate; PostGIS brings its own tables.
     conf_args.setdefault(
-        "include_object",
-        lambda obj, name, type_, reflected, compare_to: not (
-            (type_ == "table" and ("_rtree" in (name or "") or name == "spatial_ref_sys"))
-            or (type_ == "index" and (name or "").endswith("_gist"))
-        ),
+        "include_object", lambda obj, name, type_, reflected, compare_to: not made_by_hand(name, type_)
     )
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives

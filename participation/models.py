@@ -7,3 +7,7 @@ from participation.jobs.models import Job, JobStatus  # noqa: F401
 from participation.layers.models import Layer, LayerFeature, LayerVersion  # noqa: F401
 from participation.layers.uploads.models import LayerUpload  # noqa: F401
 from participation.maps.models import Map, MapLayer  # noqa: F401
+from participation.statutes.models import (  # noqa: F401
+    PeriodChange, Statute, StatuteDocument, StatuteParagraph, StatutePeriod, StatuteSection,
+)
+from participation.addresses.models import Address, AddressList  # noqa: F401

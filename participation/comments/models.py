@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database.mixins import BBoxMixin, TimestampMixin
@@ -15,15 +15,28 @@ from participation.extensions import db
 class Comment(TimestampMixin, BBoxMixin, db.Model):
     """A resident's comment.
 
-    One model for every kind of content: today it points at a project and,
-    optionally, a place; statute paragraphs and plan features will be further
-    optional targets.
+    One model for every kind of content: it belongs to a project or a statute
+    (its `subject`) and may point at a place, a paragraph of the statute's text
+    and a plan object of the statute's map.
     """
 
     spatial = SpatialTable("comment", "location")
+    __table_args__ = (
+        CheckConstraint("(project_id IS NULL) <> (statute_id IS NULL)", name="one_subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    statute_id: Mapped[int | None] = mapped_column(ForeignKey("statute.id", ondelete="CASCADE"), index=True)
+    #: The paragraph commented on; its anchor is copied to `paragraph_anchor` so exports keep it
+    #: when the paragraph is removed from the text later.
+    paragraph_id: Mapped[int | None] = mapped_column(ForeignKey("statute_paragraph.id", ondelete="SET NULL"))
+    paragraph_anchor: Mapped[str | None] = mapped_column(String(40))
+    #: The plan object commented on: its layer and its feature id (the gml:id of an XPlanGML object).
+    plan_object_layer_id: Mapped[int | None] = mapped_column(ForeignKey("layer.id", ondelete="SET NULL"))
+    plan_object_id: Mapped[str | None] = mapped_column(String(200))
+    #: Set for a formal comment (Stellungnahme) made in a statute's display period: the number on its receipt.
+    reference: Mapped[str | None] = mapped_column(String(40), unique=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     #: Replies point at their top-level comment; only one level deep.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
@@ -39,7 +52,9 @@ class Comment(TimestampMixin, BBoxMixin, db.Model):
     #: When the author deleted it; kept (text emptied, no place) only as a placeholder for its replies.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    project: Mapped["Project"] = relationship()  # noqa: F821
+    project: Mapped["Project | None"] = relationship()  # noqa: F821
+    statute: Mapped["Statute | None"] = relationship()  # noqa: F821
+    paragraph: Mapped["StatuteParagraph | None"] = relationship()  # noqa: F821
     author: Mapped["User | None"] = relationship()  # noqa: F821
     category: Mapped["Category | None"] = relationship()  # noqa: F821
     parent: Mapped["Comment | None"] = relationship(remote_side=[id], back_populates="replies")
@@ -47,6 +62,16 @@ class Comment(TimestampMixin, BBoxMixin, db.Model):
         back_populates="parent", order_by="Comment.created_at", cascade="all, delete-orphan"
     )
     supports: Mapped[list["Support"]] = relationship(cascade="all, delete-orphan", back_populates="comment")
+
+    @property
+    def subject(self):
+        """The project or statute the comment belongs to."""
+        return self.project if self.project_id is not None else self.statute
+
+    @property
+    def is_formal(self) -> bool:
+        """A Stellungnahme made in a display period (it has a receipt number)."""
+        return self.reference is not None
 
     def set_location(self, point: BaseGeometry | None) -> None:
         self.location = point
