@@ -1,0 +1,305 @@
+"""The XPlanung enumerations the platform shows in words, keyed by their name in the standard.
+
+Codes and meanings follow the XPlanGML object catalogues 4.1 – 6.0 (XLeitstelle); the words are
+the German terms of BauGB, BauNVO and PlanZV as a resident reads them on a plan. Which attribute
+uses which enumeration is decided in `geo.xplan.codes`. Lists are kept to the values the
+catalogues define; a code that is not here is shown as it is rather than guessed.
+"""
+from __future__ import annotations
+
+ENUMERATIONS: dict[str, dict[str, str]] = {
+    "XP_AllgArtDerBaulNutzung": {
+        "1000": "Wohnbaufläche", "2000": "Gemischte Baufläche", "3000": "Gewerbliche Baufläche",
+        "4000": "Sonderbaufläche", "9999": "Sonstige Baufläche",
+    },
+    "XP_BesondereArtDerBaulNutzung": {
+        "1000": "Kleinsiedlungsgebiet", "1100": "Reines Wohngebiet", "1200": "Allgemeines Wohngebiet",
+        "1300": "Besonderes Wohngebiet", "1400": "Dorfgebiet", "1450": "Dörfliches Wohngebiet",
+        "1500": "Mischgebiet", "1550": "Urbanes Gebiet", "1600": "Kerngebiet", "1700": "Gewerbegebiet",
+        "1800": "Industriegebiet", "2000": "Sondergebiet, das der Erholung dient",
+        "2100": "Sonstiges Sondergebiet", "3000": "Wochenendhausgebiet", "4000": "Sondergebiet",
+        "9999": "Sonstiges Gebiet",
+    },
+    "XP_Sondernutzungen": {
+        "1000": "Wochenendhausgebiet", "1100": "Ferienhausgebiet", "1200": "Campingplatzgebiet",
+        "1300": "Kurgebiet", "1400": "Sonstiges Sondergebiet für Erholung", "1500": "Einzelhandelsgebiet",
+        "1600": "Großflächiger Einzelhandel", "16000": "Ladengebiet", "16001": "Einkaufszentrum",
+        "16002": "Sonstiger großflächiger Einzelhandel", "1650": "Sondergebiet Großhandel",
+        "1700": "Verkehrsübungsplatz", "1800": "Hafengebiet", "1900": "Sondergebiet erneuerbare Energie",
+        "2000": "Sondergebiet Militär", "2100": "Sondergebiet Landwirtschaft", "2200": "Sondergebiet Sport",
+        "2300": "Sondergebiet Gesundheit und Soziales", "23000": "Klinikgebiet", "2400": "Golfplatz",
+        "2500": "Sondergebiet Kultur", "2600": "Sondergebiet Tourismus",
+        "2700": "Sondergebiet Büro und Verwaltung", "2720": "Sondergebiet Justiz",
+        "2800": "Sondergebiet Hochschule und Forschung", "2900": "Sondergebiet Messe",
+        "9999": "Sondergebiet für andere Nutzungen",
+    },
+    "BP_Bauweise": {"1000": "offene Bauweise", "2000": "geschlossene Bauweise", "3000": "abweichende Bauweise"},
+    "BP_BebauungsArt": {
+        "1000": "Einzelhäuser", "2000": "Doppelhäuser", "3000": "Hausgruppen", "4000": "Einzel- und Doppelhäuser",
+        "5000": "Einzelhäuser und Hausgruppen", "6000": "Doppelhäuser und Hausgruppen", "7000": "Reihenhäuser",
+        "8000": "Einzelhäuser, Doppelhäuser und Hausgruppen",
+    },
+    "BP_Dachform": {
+        "1000": "Flachdach", "2100": "Pultdach", "2200": "Versetztes Pultdach", "3000": "Geneigtes Dach",
+        "3100": "Satteldach", "3200": "Walmdach", "3300": "Krüppelwalmdach", "3400": "Mansarddach",
+        "3500": "Zeltdach", "3600": "Kegeldach", "3700": "Kuppeldach", "3800": "Sheddach", "3900": "Bogendach",
+        "4000": "Turmdach", "4100": "Tonnendach", "5000": "Mischform", "9999": "Sonstige Dachform",
+    },
+    "XP_Nutzungsform": {"1000": "privat", "2000": "öffentlich"},
+    "XP_ABEMassnahmenTypen": {"1000": "Bindung und Erhaltung", "2000": "Anpflanzung",
+                              "3000": "Anpflanzung, Bindung und Erhaltung"},
+    "XP_AnpflanzungBindungErhaltungsGegenstand": {
+        "1000": "Bäume", "1100": "Kopfbäume", "1200": "Baumreihe", "2000": "Sträucher",
+        "2050": "Bäume und Sträucher", "2100": "Hecke", "2200": "Knick", "3000": "Sonstige Bepflanzung",
+        "4000": "Gewässer", "5000": "Fassadenbegrünung", "6000": "Dachbegrünung",
+    },
+    "XP_SPEZiele": {
+        "1000": "Schutz und Pflege", "2000": "Entwicklung", "3000": "Anlage",
+        "4000": "Schutz, Pflege und Entwicklung", "9999": "Sonstiges Ziel",
+    },
+    "XP_ZweckbestimmungGruen": {
+        "1000": "Parkanlage", "10000": "Historische Parkanlage", "10001": "Naturnahe Parkanlage",
+        "10002": "Parkanlage mit Waldcharakter", "10003": "Naturnahe Uferparkanlage", "1200": "Dauerkleingärten",
+        "12000": "Erholungsgärten", "1400": "Sportplatz", "14000": "Reitsportanlage",
+        "14001": "Hundesportanlage", "14002": "Wassersportanlage", "14003": "Schießstand", "14004": "Golfplatz",
+        "14005": "Skisport", "14006": "Tennisanlage", "1600": "Spielplatz", "16000": "Bolzplatz",
+        "16001": "Abenteuerspielplatz", "1800": "Zeltplatz", "18000": "Campingplatz", "2000": "Badeplatz",
+        "2200": "Freizeit und Erholung", "22000": "Kleintierhaltung", "22001": "Festplatz",
+        "2400": "Spezielle Grünfläche", "24000": "Straßenbegleitgrün", "24001": "Böschungsfläche",
+        "24002": "Feld, Wald und Wiese", "24003": "Uferschutzstreifen", "24004": "Abschirmgrün",
+        "24005": "Umweltbildungspark, Schaugatter", "24006": "Ruhender Verkehr", "2600": "Friedhof",
+        "2700": "Naturerfahrungsraum", "9999": "Sonstige Zweckbestimmung", "99990": "Gärtnerei",
+    },
+    "XP_ZweckbestimmungGemeinbedarf": {
+        "1000": "Öffentliche Verwaltung", "10000": "Kommunale Einrichtung",
+        "10001": "Betrieb mit öffentlicher Zweckbestimmung", "10002": "Anlage des Bundes oder Landes",
+        "1200": "Bildung und Forschung", "12000": "Schule", "12001": "Hochschule",
+        "12002": "Berufsbildende Schule", "12003": "Forschungseinrichtung", "1400": "Kirchen und kirchliche Zwecke",
+        "14000": "Sakralgebäude", "14001": "Kirchliche Verwaltung", "14002": "Kirchengemeinde",
+        "1600": "Soziale Zwecke", "16000": "Einrichtung für Kinder", "16001": "Einrichtung für Jugendliche",
+        "16002": "Einrichtung für Familien und Erwachsene", "16003": "Einrichtung für Senioren",
+        "16004": "Sonstige soziale Einrichtung", "16005": "Einrichtung für Menschen mit Behinderung",
+        "1800": "Gesundheitliche Zwecke", "18000": "Krankenhaus", "2000": "Kulturelle Zwecke",
+        "20000": "Musik und Theater", "20001": "Bildung", "2200": "Sportliche Zwecke", "22000": "Bad",
+        "22001": "Sportplatz, Sporthalle", "2400": "Sicherheit und Ordnung", "24000": "Feuerwehr",
+        "24001": "Schutzbauwerk", "24002": "Justiz", "24003": "Sonstige Sicherheit und Ordnung",
+        "2600": "Infrastruktur", "26000": "Post", "26001": "Sonstige Infrastruktur",
+        "9999": "Sonstige Zweckbestimmung",
+    },
+    "XP_ZweckbestimmungSpielSportanlage": {
+        "1000": "Sportanlage", "2000": "Spielanlage", "3000": "Spiel- und Sportanlage", "9999": "Sonstige Anlage",
+    },
+    "XP_ZweckbestimmungVerEntsorgung": {
+        "1000": "Elektrizität", "10000": "Hochspannungsleitung", "10001": "Trafostation, Umspannwerk",
+        "10002": "Solarkraftwerk", "10003": "Windkraftwerk", "10004": "Geothermiekraftwerk",
+        "10005": "Elektrizitätswerk", "10006": "Wasserkraftwerk", "10007": "Biomassekraftwerk",
+        "10008": "Kabelleitung", "10009": "Niederspannungsleitung", "10010": "Leitungsmast",
+        "10011": "Kernkraftwerk", "10012": "Kohlekraftwerk", "10013": "Gaskraftwerk", "1200": "Gas",
+        "12000": "Ferngasleitung", "12001": "Gaswerk", "12002": "Gasbehälter", "12003": "Gasdruckregler",
+        "12004": "Gasstation", "12005": "Gasleitung", "1300": "Erdöl", "13000": "Erdölleitung",
+        "13001": "Bohrstelle", "13002": "Erdölpumpstation", "13003": "Öltank", "1400": "Wärmeversorgung",
+        "14000": "Blockheizkraftwerk", "14001": "Fernwärmeleitung", "14002": "Fernheizwerk", "1600": "Wasser",
+        "16000": "Wasserwerk", "16001": "Wasserleitung", "16002": "Wasserspeicher", "16003": "Brunnen",
+        "16004": "Pumpwerk", "16005": "Quelle", "1800": "Abwasser", "18000": "Abwasserleitung",
+        "18001": "Abwasserrückhaltebecken", "18002": "Abwasserpumpwerk", "18003": "Kläranlage",
+        "18004": "Anlage für Klärschlamm", "18005": "Sonstige Abwasserbehandlungsanlage",
+        "18006": "Salz- oder Soleleitung", "2000": "Regenwasser", "20000": "Regenwasserrückhaltebecken",
+        "20001": "Niederschlagswasserleitung", "2200": "Abfallentsorgung", "22000": "Müllumladestation",
+        "22001": "Müllbeseitigungsanlage", "22002": "Müllsortieranlage", "22003": "Recyclinghof",
+        "2400": "Ablagerung", "24000": "Erdaushubdeponie", "24001": "Bauschuttdeponie",
+        "24002": "Hausmülldeponie", "24003": "Sondermülldeponie", "24004": "Stillgelegte Deponie",
+        "24005": "Rekultivierte Deponie", "2600": "Telekommunikation", "26000": "Fernmeldeanlage",
+        "26001": "Mobilfunkanlage", "26002": "Fernmeldekabel", "2800": "Erneuerbare Energien",
+        "3000": "Kraft-Wärme-Kopplung", "9999": "Sonstige Ver- oder Entsorgung", "99990": "Produktenleitung",
+    },
+    #: BP 4.1 – 5.4 (BP_ZweckbestimmungStrassenverkehr) and 6.0 (XP_ZweckbestimmungStrassenverkehr) agree.
+    "XP_ZweckbestimmungStrassenverkehr": {
+        "1000": "Parkierungsfläche", "1100": "Fußgängerbereich", "1200": "Verkehrsberuhigter Bereich",
+        "1300": "Rad- und Gehweg", "1400": "Radweg", "1500": "Gehweg", "1550": "Wanderweg",
+        "1560": "Reit- und Kutschweg", "1580": "Wirtschaftsweg", "1600": "Fahrradabstellplatz",
+        "1700": "Überführender Verkehrsweg", "1800": "Unterführender Verkehrsweg", "2000": "Park-and-Ride-Anlage",
+        "2100": "Platz", "2200": "Anschlussfläche", "2300": "Landwirtschaftlicher Verkehr",
+        "2400": "Verkehrsgrün", "2500": "Rastanlage", "2600": "Busbahnhof", "3000": "Carsharing",
+        "3100": "Bikesharing", "3200": "Bike-and-Ride-Anlage", "3300": "Parkhaus",
+        "3400": "Mischverkehrsfläche", "3500": "Ladestation", "9999": "Sonstige Zweckbestimmung",
+    },
+    "FP_ZweckbestimmungStrassenverkehr": {
+        "1000": "Autobahn", "1200": "Hauptverkehrsstraße", "1300": "Ortsdurchfahrt",
+        "1400": "Sonstiger Verkehrsweg", "14000": "Verkehrsberuhigter Bereich", "14001": "Platz",
+        "14002": "Fußgängerbereich", "14003": "Rad- und Gehweg", "14004": "Radweg", "14005": "Gehweg",
+        "14006": "Wanderweg", "14007": "Reit- und Kutschweg", "14008": "Rastanlage", "14009": "Busbahnhof",
+        "140010": "Überführender Verkehrsweg", "140011": "Unterführender Verkehrsweg",
+        "140012": "Wirtschaftsweg", "140013": "Landwirtschaftlicher Verkehr", "1600": "Ruhender Verkehr",
+        "16000": "Parkplatz", "16001": "Fahrradabstellplatz", "16002": "Park-and-Ride-Anlage",
+        "3000": "Carsharing", "3100": "Bikesharing", "3200": "Bike-and-Ride-Anlage", "3300": "Parkhaus",
+        "3400": "Mischverkehrsfläche", "3500": "Ladestation", "9999": "Sonstige Zweckbestimmung",
+    },
+    "BP_ZweckbestimmungNebenanlagen": {
+        "1000": "Stellplätze", "2000": "Garagen", "3000": "Spielplatz", "3100": "Carport", "3200": "Tiefgarage",
+        "3300": "Nebengebäude", "3400": "Abfallsammelanlagen", "3500": "Energieverteilungsanlagen",
+        "3600": "Abfall- und Wertstoffbehälter", "3700": "Fahrradstellplätze", "9999": "Sonstige Nebenanlage",
+    },
+    "BP_ZweckbestimmungGemeinschaftsanlagen": {
+        "1000": "Gemeinschaftsstellplätze", "2000": "Gemeinschaftsgaragen", "3000": "Spielplatz",
+        "3100": "Carport", "3200": "Gemeinschaftstiefgarage", "3300": "Nebengebäude",
+        "9999": "Sonstige Gemeinschaftsanlage",
+    },
+    "XP_ZweckbestimmungWald": {
+        "1000": "Naturwald", "10000": "Waldschutzgebiet", "1200": "Nutzwald", "1400": "Erholungswald",
+        "1600": "Schutzwald", "16000": "Bodenschutzwald", "16001": "Biotopschutzwald", "16002": "Naturnaher Wald",
+        "16003": "Schutzwald gegen schädliche Umwelteinwirkungen", "16004": "Schonwald", "1700": "Bannwald",
+        "1800": "Fläche für die Forstwirtschaft", "1900": "Immissionsgeschädigter Wald",
+        "9999": "Sonstiger Wald",
+    },
+    "XP_ZweckbestimmungLandwirtschaft": {
+        "1000": "Landwirtschaft", "1100": "Ackerbau", "1200": "Wiesen- und Weidewirtschaft",
+        "1300": "Gartenbauliche Erzeugung", "1400": "Obstbau", "1500": "Weinbau", "1600": "Imkerei",
+        "1700": "Binnenfischerei", "9999": "Sonstige Landwirtschaft",
+    },
+    "XP_ZweckbestimmungGewaesser": {
+        "1000": "Hafen", "10000": "Sportboothafen", "1100": "Wasserfläche", "1200": "Fließgewässer",
+        "9999": "Sonstiges Gewässer",
+    },
+    "XP_ZweckbestimmungWasserwirtschaft": {
+        "1000": "Hochwasserrückhaltebecken", "1100": "Überschwemmungsgebiet", "1200": "Versickerungsfläche",
+        "1300": "Entwässerungsgraben", "1400": "Deich", "9999": "Sonstige Wasserwirtschaft",
+    },
+    "XP_ZweckbestimmungKennzeichnung": {
+        "1000": "Naturgewalten", "2000": "Abbaufläche", "3000": "Äußere Einwirkungen",
+        "4000": "Mit Schadstoffen belasteter Boden", "5000": "Lärmbelastung", "6000": "Bergbau",
+        "7000": "Bodenordnung", "8000": "Vorhabensgebiet", "9999": "Andere gesetzliche Vorschriften",
+    },
+    #: Rechtscharakter of BP objects in 4.1 – 5.4, extended by the codes 6.0 uses for BP objects
+    #: (6000/7000/8000); the two sets do not collide for BP objects.
+    "BP_Rechtscharakter": {
+        "1000": "Festsetzung", "2000": "Nachrichtliche Übernahme", "3000": "Hinweis", "4000": "Vermerk",
+        "5000": "Kennzeichnung", "6000": "Hinweis", "7000": "Kennzeichnung", "8000": "Vermerk",
+        "9998": "Unbekannt",
+    },
+    "FP_Rechtscharakter": {
+        "1000": "Darstellung", "2000": "Nachrichtliche Übernahme", "3000": "Hinweis", "4000": "Vermerk",
+        "5000": "Kennzeichnung", "6000": "Hinweis", "7000": "Kennzeichnung", "8000": "Vermerk",
+        "9998": "Unbekannt",
+    },
+    "SO_Rechtscharakter": {
+        "1000": "Festsetzung im Bebauungsplan", "1500": "Darstellung im Flächennutzungsplan",
+        "1800": "Inhalt eines Landschaftsplans", "2000": "Nachrichtliche Übernahme", "3000": "Hinweis",
+        "4000": "Vermerk", "5000": "Kennzeichnung", "9998": "Unbekannt", "9999": "Sonstiges",
+    },
+    #: XPlanGML 6.0 uses one list for every plan object.
+    "XP_Rechtscharakter": {
+        "1000": "Festsetzung", "2000": "Nachrichtliche Übernahme", "3000": "Darstellung",
+        "4000": "Ziel der Raumordnung", "4100": "Grundsatz der Raumordnung",
+        "4200": "Nachrichtliche Übernahme eines Ziels", "4300": "Nachrichtliche Übernahme eines Grundsatzes",
+        "4400": "Nur Informationsgehalt", "4500": "Textliches Ziel der Raumordnung",
+        "4600": "Ziel und Grundsatz der Raumordnung", "4700": "Vorschlag", "5000": "Festsetzung im Landschaftsplan",
+        "5100": "Geplante Festsetzung im Landschaftsplan", "5200": "Darstellung oder Kennzeichnung im Landschaftsplan",
+        "5300": "Inhalt der Landschaftsplanung zur Berücksichtigung", "6000": "Hinweis", "7000": "Kennzeichnung",
+        "8000": "Vermerk", "9998": "Unbekannt", "9999": "Sonstiges",
+    },
+    #: Status of a single plan object (XP_Objekt.rechtsstand), not of the plan.
+    "XP_Rechtsstand": {"1000": "geplant", "2000": "bestehend", "3000": "fortfallend"},
+    "BP_Rechtsstand": {
+        "1000": "Aufstellungsbeschluss", "2000": "Entwurf", "2100": "Frühzeitige Behördenbeteiligung",
+        "2200": "Frühzeitige Öffentlichkeitsbeteiligung", "2250": "Entwurfsbeschluss",
+        "2300": "Behördenbeteiligung", "2400": "Öffentliche Auslegung", "3000": "Satzung",
+        "4000": "In Kraft getreten", "4500": "Teilweise untergegangen", "45000": "Teilweise aufgehoben",
+        "45001": "Teilweise außer Kraft", "5000": "Untergegangen", "50000": "Aufgehoben", "50001": "Außer Kraft",
+    },
+    "FP_Rechtsstand": {
+        "1000": "Aufstellungsbeschluss", "2000": "Entwurf", "2100": "Frühzeitige Behördenbeteiligung",
+        "2200": "Frühzeitige Öffentlichkeitsbeteiligung", "2250": "Entwurfsbeschluss",
+        "2300": "Behördenbeteiligung", "2400": "Öffentliche Auslegung", "3000": "Plan beschlossen",
+        "4000": "Wirksam", "5000": "Untergegangen", "50000": "Aufgehoben", "50001": "Außer Kraft",
+    },
+    "BP_PlanArt": {
+        "1000": "Bebauungsplan", "10000": "Einfacher Bebauungsplan", "10001": "Qualifizierter Bebauungsplan",
+        "10002": "Bebauungsplan zur Wohnraumversorgung", "3000": "Vorhabenbezogener Bebauungsplan",
+        "3100": "Vorhaben- und Erschließungsplan", "4000": "Innenbereichssatzung", "40000": "Klarstellungssatzung",
+        "40001": "Entwicklungssatzung", "40002": "Ergänzungssatzung", "5000": "Außenbereichssatzung",
+        "7000": "Örtliche Bauvorschrift", "9999": "Sonstige Planart",
+    },
+    "FP_PlanArt": {
+        "1000": "Flächennutzungsplan", "2000": "Gemeinsamer Flächennutzungsplan",
+        "3000": "Regionaler Flächennutzungsplan", "4000": "Flächennutzungsplan mit regionalplanerischen Festlegungen",
+        "8000": "Sachlicher Teilplan",
+        "9999": "Sonstige Planart",
+    },
+    "BP_Verfahren": {
+        "1000": "Normales Verfahren", "2000": "Vereinfachtes Verfahren (§ 13 BauGB)",
+        "3000": "Beschleunigtes Verfahren (§ 13a BauGB)", "4000": "Verfahren nach § 13b BauGB",
+    },
+    "FP_Verfahren": {"1000": "Normales Verfahren", "2000": "Vereinfachtes Verfahren (§ 13 BauGB)"},
+    "XP_BedeutungenBereich": {"1600": "Teilbereich", "1800": "Kompensationsbereich", "9999": "Sonstiger Bereich"},
+    "XP_AbweichungBauNVOTypen": {
+        "1000": "Einschränkung der Nutzung", "2000": "Ausschluss einer Nutzung", "3000": "Ausweitung der Nutzung",
+        "9999": "Sonstige Abweichung",
+    },
+    "XP_ArtHoehenbezug": {
+        "1000": "über NHN", "1100": "über NN", "1200": "über DHHN",
+        "2000": "über Geländeoberkante", "2500": "über Gehweg-Oberkante", "3000": "über Bezugshöhe",
+        "3500": "über Straße", "4000": "über Erdgeschoss-Fußboden",
+    },
+    "XP_ArtHoehenbezugspunkt": {
+        "1000": "Traufhöhe", "2000": "Firsthöhe", "3000": "Oberkante", "3500": "Lichte Höhe", "4000": "Sockelhöhe",
+        "4500": "Erdgeschoss-Fußbodenhöhe", "5000": "Höhe baulicher Anlagen", "5500": "Unterkante",
+        "6000": "Gebäudehöhe", "6500": "Wandhöhe", "6600": "Geländeoberkante",
+    },
+    "BP_WegerechtTypen": {
+        "1000": "Gehrecht", "2000": "Fahrrecht", "2500": "Radfahrrecht", "3000": "Geh- und Fahrrecht",
+        "4000": "Leitungsrecht", "4100": "Geh- und Leitungsrecht", "4200": "Fahr- und Leitungsrecht",
+        "5000": "Geh-, Fahr- und Leitungsrecht", "9999": "Sonstiges Recht",
+    },
+    "BP_AbgrenzungenTypen": {
+        "1000": "Nutzungsartengrenze", "2000": "Grenze unterschiedlicher Höhen", "9999": "Sonstige Abgrenzung",
+    },
+    "SO_KlassifizNachDenkmalschutzrecht": {
+        "1000": "Denkmalschutz-Ensemble", "1100": "Denkmalschutz-Einzelanlage", "1200": "Grabungsschutzgebiet",
+        "1300": "Engere Pufferzone Weltkulturerbe", "1400": "Weitere Pufferzone Weltkulturerbe",
+        "1500": "Archäologisches Denkmal", "1600": "Bodendenkmal", "9999": "Sonstiger Denkmalschutz",
+    },
+    "SO_KlassifizNachSchienenverkehrsrecht": {
+        "1000": "Bahnanlage", "10000": "Bahnanlage der DB", "10001": "Personenbahnhof", "10002": "Fernbahnhof",
+        "10003": "Güterbahnhof", "1200": "Bahnlinie", "12000": "Personenbahnlinie", "12001": "Regionalbahn",
+        "12002": "Kleinbahn", "12003": "Güterbahnlinie", "12004": "Werks- oder Hafenbahn", "12005": "Seilbahn",
+        "1400": "Öffentlicher Personennahverkehr", "14000": "Straßenbahn", "14001": "U-Bahn", "14002": "S-Bahn",
+        "14003": "Haltestelle des ÖPNV", "9999": "Sonstige Schienenverkehrsanlage",
+    },
+    "SO_StrassenEinteilung": {
+        "1000": "Bundesautobahn", "1100": "Bundesstraße", "1200": "Landes- oder Staatsstraße",
+        "1300": "Kreisstraße", "1400": "Gemeindestraße", "9999": "Sonstige öffentliche Straße",
+    },
+    "SO_KlassifizGewaesser": {
+        "1000": "Gewässer", "2000": "Fließgewässer", "20000": "Gewässer erster Ordnung",
+        "20001": "Gewässer zweiter Ordnung", "20002": "Gewässer dritter Ordnung", "3000": "Stehendes Gewässer",
+        "4000": "Hafen", "40000": "Sportboothafen", "5000": "Wasserstraße", "6000": "Kanal",
+        "9999": "Sonstiges Gewässer",
+    },
+    "SO_KlassifizWasserwirtschaft": {
+        "1000": "Hochwasserrückhaltebecken", "1100": "Überschwemmungsgebiet", "1200": "Versickerungsfläche",
+        "1300": "Entwässerungsgraben", "1400": "Deich", "1500": "Regenrückhaltebecken",
+        "9999": "Sonstige Wasserwirtschaft",
+    },
+    "SO_KlassifizNachLuftverkehrsrecht": {
+        "1000": "Flughafen", "2000": "Landeplatz", "3000": "Segelfluggelände", "4000": "Hubschrauberlandeplatz",
+        "5000": "Ballonstartplatz", "5200": "Hängegleiter", "5400": "Gleitsegler", "6000": "Lärmschutzbereich",
+        "7000": "Baubeschränkungsbereich", "9999": "Sonstige Luftverkehrsanlage",
+    },
+    "SO_KlassifizSchutzgebietWasserrecht": {
+        "1000": "Wasserschutzgebiet", "10000": "Quell- und Grundwasserschutzgebiet",
+        "10001": "Oberflächengewässer-Schutzgebiet", "2000": "Heilquellenschutzgebiet",
+        "9999": "Sonstiges Schutzgebiet",
+    },
+    "SO_SchutzzonenWasserrecht": {
+        "1000": "Zone I", "1100": "Zone II", "1200": "Zone III", "1300": "Zone IIIa", "1400": "Zone IIIb",
+        "1500": "Zone IV",
+    },
+    #: Only the values of the catalogues up to 5.0; later additions stay codes until verified.
+    "SO_GebietsArt": {
+        "1000": "Umlegungsgebiet", "1100": "Städtebauliche Sanierung", "1200": "Städtebauliche Entwicklungsmaßnahme",
+        "1300": "Stadtumbaugebiet", "1400": "Soziale Stadt", "1500": "Business Improvement District",
+        "1600": "Housing Improvement District", "1999": "Erhaltungsverordnung",
+        "2000": "Erhaltung der städtebaulichen Gestalt", "2100": "Erhaltung der Wohnbevölkerung",
+        "2200": "Erhaltung bei Umstrukturierung", "9999": "Sonstiges Gebiet",
+    },
+}
