@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from participation import config as settings
 from participation import database, models  # noqa: F401  (SQLite pragmas; every mapper, for Alembic)
 from participation.accounts import feature as accounts
+from participation.addresses import feature as addresses
 from participation.admin import feature as admin
 from participation.api import feature as api
 from participation.backup_cli import backup
@@ -20,12 +21,13 @@ from participation.jobs import feature as jobs
 from participation.layers import feature as layers
 from participation.municipalities import feature as municipalities
 from participation.projects import feature as projects
+from participation.statutes import feature as statutes
 from participation.web import error_pages, feedback, i18n, input_guard, pages, security, templating
 
 ROOT = Path(__file__).resolve().parent.parent
 
 #: In this order: town-scoped routes (/<slug>/…) come after the fixed paths they must not shadow.
-FEATURES = (accounts, admin, api, jobs, projects, comments, layers, municipalities, demo)
+FEATURES = (accounts, admin, api, jobs, projects, statutes, addresses, comments, layers, municipalities, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -108,6 +108,8 @@ STATIC = {
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     #: GIS uploads only (geo.layers.Limits checks the same bound again).
     "LAYER_UPLOAD_MAX_BYTES": 200 * 1024 * 1024,
+    #: A statute's documents (plan PDF, justification, scans): a scanned plan is 10–40 MB.
+    "STATUTE_DOCUMENT_MAX_BYTES": 50 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "RATELIMIT_HEADERS_ENABLED": True,
     # With Redis down, count in memory rather than refuse every request.

@@ -14,6 +14,8 @@ from participation.layers.models import Layer, LayerVersion
 from participation.layers.uploads.models import LayerUpload
 from participation.municipalities.models import Municipality
 from participation.projects.models import Project
+from participation.statutes.models import Statute
+from participation.statutes.permissions import can_edit_statute, can_view_statute
 from participation.web.input_guard import MAX_URL_INT
 
 #: Ids are 32-bit integers on PostgreSQL; a larger number (in a URL, a JSON body, a form) names
@@ -53,9 +55,27 @@ def get_project(town: Municipality, project_id: int) -> Project:
     return project
 
 
+def get_statute(town: Municipality, statute_id: int) -> Statute:
+    statute = get_by_id(Statute, statute_id)
+    if statute is None or statute.municipality_id != town.id:
+        abort(404)
+    return statute
+
+
+def get_visible_statute(slug: str, statute_id: int, edit: bool = False) -> Statute:
+    """The town's statute if the current user may see it (404 otherwise, a draft too); with `edit`, one
+    they may also change (403)."""
+    statute = get_statute(get_municipality(slug), statute_id)
+    if not can_view_statute(current_user, statute):
+        abort(404)
+    if edit and not can_edit_statute(current_user, statute):
+        abort(403)
+    return statute
+
+
 def get_comment(town: Municipality, comment_id: int) -> Comment:
     comment = get_by_id(Comment, comment_id)
-    if comment is None or comment.project.municipality_id != town.id:
+    if comment is None or comment.subject.municipality_id != town.id:
         abort(404)
     return comment
 

@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po
 from flask_migrate import upgrade
 from shapely.geometry import MultiPolygon, Point, Polygon
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
 from participation.app import create_app
 from participation.accounts.models import Role, User
@@ -82,7 +83,18 @@ def empty_database() -> None:
     db.session.remove()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        truncate = text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        for attempt in range(5):
+            try:
+                db.session.execute(truncate)
+                break
+            except OperationalError:
+                # A request the browser sent before its page closed may still be reading in the live
+                # server's thread: TRUNCATE's locks can deadlock with it. Its transaction ends soon.
+                db.session.rollback()
+                if attempt == 4:
+                    raise
+                time.sleep(0.2)
     else:
         for table in tables:
             db.session.execute(text(f'DELETE FROM "{table}"'))
@@ -280,3 +292,47 @@ def mailbox(app):
         files = sorted(folder.glob("*.eml")) if folder.exists() else []
         return [BytesParser(policy=policy.default).parsebytes(f.read_bytes()) for f in files]
     return read
+
+
+@pytest.fixture
+def create_statute(app, create_town):
+    """A statute (published, with AREA, by default) and its text.
+
+    `sections` are (number, heading, paragraphs) with each paragraph a text or a
+    (number, text, plan_objects) tuple; anchors are made unique ("s<n>"). `replaced_by` is a statute
+    made before. The statute comes back detached with municipality, sections and paragraphs loaded.
+    """
+    from participation.statutes.models import LegalStatus, Statute, StatuteKind, StatuteParagraph, StatuteSection
+    from participation.statutes.services import refresh_search_text
+
+    def make(town: Municipality | None = None, title: str = "Am Mühlenteich", kind=StatuteKind.BEBAUUNGSPLAN,
+             status=LegalStatus.PUBLIC_DISPLAY, area=AREA, published: bool = True, sections=(), number: str = "",
+             summary: str = "", replaced_by=None, **dates):
+        town = town or create_town()
+        n = next(_numbers)
+        with app.app_context():
+            statute = Statute(municipality_id=town.id, title=title, kind=StatuteKind(kind),
+                              status=LegalStatus(status), number=number or str(n), summary=summary,
+                              published_at=utcnow() if published else None,
+                              replaced_by_id=replaced_by.id if replaced_by is not None else None, **dates)
+            statute.set_area(area)
+            statute.municipality = db.session.get(Municipality, town.id)
+            db.session.add(statute)
+            db.session.flush()
+            for s, (section_number, heading, paragraphs) in enumerate(sections):
+                section = StatuteSection(position=s, number=section_number, heading=heading)
+                for p, paragraph in enumerate(paragraphs):
+                    number_, text_, objects = ("", paragraph, []) if isinstance(paragraph, str) else paragraph
+                    section.paragraphs.append(StatuteParagraph(
+                        statute_id=statute.id, position=p, number=number_, text=text_,
+                        anchor=f"s{next(_numbers)}", plan_objects=list(objects)))
+                statute.sections.append(section)
+            refresh_search_text(statute)
+            db.session.commit()
+            db.session.refresh(statute)
+            for section in statute.sections:
+                section.paragraphs  # load before detaching
+            statute.municipality, statute.replaced_by, statute.replaces  # noqa: B018
+            db.session.expunge_all()
+            return statute
+    return make

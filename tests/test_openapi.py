@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
@@ -23,8 +23,11 @@ OPERATIONS = [
     ("/projects/{project_id}", "get"),
     ("/projects/{project_id}/comments", "get"),
     ("/projects/{project_id}/comments", "post"),
+    ("/statutes/{statute_id}/comments", "get"),
+    ("/statutes/{statute_id}/plan-objects", "get"),
     ("/comments/{comment_id}", "get"),
     ("/layers/{layer_id}/features", "get"),
+    ("/towns/{slug}/addresses", "get"),
 ]
 
 FORMATS = FormatChecker(formats=())
@@ -109,7 +112,8 @@ def world(app, client, create_project, create_user, create_comment, login):
         db.session.get(Comment, removed.id).is_removed = True
         db.session.commit()
     layers = make_layers(app, project.municipality_id)
-    return {"project": project, "closed": closed, "draft": draft, "comment": comment, "reply": reply, **layers,
+    statutes = make_statutes(app, project.municipality_id)
+    return {"project": project, "closed": closed, "draft": draft, "comment": comment, "reply": reply, **layers, **statutes,
             "removed": removed, "login": lambda: login(create_user()),
             "token": lambda: csrf_token(client, f"/{project.municipality.slug}/projekte/{project.id}")}
 
@@ -138,6 +142,24 @@ def make_layers(app, town_id: int) -> dict:
         return {"layer": published.id, "unpublished_layer": unpublished.id}
 
 
+def make_statutes(app, town_id: int) -> dict:
+    """A published statute and a draft, with their areas."""
+    from shapely.geometry import MultiPolygon, box
+
+    from participation.statutes.models import Statute
+
+    with app.app_context():
+        ids = {}
+        for name, published in (("statute", datetime.now(timezone.utc)), ("draft_statute", None)):
+            statute = Statute(municipality_id=town_id, title=name, published_at=published)
+            statute.set_area(MultiPolygon([box(13.2, 53.5, 13.3, 53.6)]))
+            db.session.add(statute)
+            db.session.flush()
+            ids[name] = statute.id
+        db.session.commit()
+        return ids
+
+
 def get_requests(path: str, world: dict) -> list[str]:
     """URLs for a GET operation: valid ones and the kinds of invalid input a client may send."""
     project, comment = world["project"], world["comment"]
@@ -155,12 +177,26 @@ def get_requests(path: str, world: dict) -> list[str]:
             f"{base}?bbox=13,53,14,54&limit=0", f"{base}?bbox=13,53,14,54&limit=abc",
             f"/projects/{world['draft'].id}/comments?bbox=13,53,14,54", f"/projects/{10**20}/comments?bbox=1,2,3,4",
         ]
+    if path == "/statutes/{statute_id}/comments":
+        base = f"/statutes/{world['statute']}/comments"
+        return [f"{base}?bbox=13,53,14,54", f"{base}?bbox=13,53,14,54&limit=1", base, f"{base}?bbox=a,b,c,d",
+                f"/statutes/{world['draft_statute']}/comments?bbox=13,53,14,54", "/statutes/999999/comments?bbox=1,2,3,4",
+                f"/statutes/{10**20}/comments?bbox=1,2,3,4"]
+    if path == "/statutes/{statute_id}/plan-objects":
+        base = f"/statutes/{world['statute']}/plan-objects"
+        return [f"{base}?lon=13.25&lat=53.55", base, f"{base}?lon=a&lat=1", f"{base}?lon=200&lat=1",
+                f"/statutes/{world['draft_statute']}/plan-objects?lon=13.25&lat=53.55", "/statutes/999999/plan-objects"]
     if path == "/comments/{comment_id}":
         return [f"/comments/{i}" for i in (comment.id, world["reply"].id, world["removed"].id, 999_999, 10**20)]
     if path == "/layers/{layer_id}/features":
         base = f"/layers/{world['layer']}/features"
         return [base, f"{base}?zoom=0", f"{base}?zoom=18", f"{base}?zoom=23", f"{base}?zoom=abc", f"{base}?zoom=-1",
                 f"/layers/{world['unpublished_layer']}/features", "/layers/999999/features", f"/layers/{10**20}/features"]
+    if path == "/towns/{slug}/addresses":  # with addresses found: tests/addresses/test_search.py
+        base = f"/towns/{project.municipality.slug}/addresses"
+        return [f"{base}?q=Hauptstr%205", f"{base}?q=Hauptstr&limit=20", f"{base}?q=%20", base, f"{base}?q=",
+                f"{base}?q={'x' * 201}", f"{base}?q=a&limit=0", f"{base}?q=a&limit=21", f"{base}?q=a&limit=abc",
+                "/towns/nirgendwo/addresses?q=a"]
     raise AssertionError(f"no requests for {path}")
 
 

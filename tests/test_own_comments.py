@@ -251,7 +251,7 @@ def test_edit_and_delete_invalidate_the_pins_cache(app, client, mine, monkeypatc
     monkeypatch.setattr(services, "invalidate", scopes.append)
     edit(app, client, comment, "Changed", project.categories[0].id)
     client.post(comment_url(app, comment, "loeschen"), data={"csrf_token": csrf_token(client, project_url(project))})
-    assert scopes == [services.comments_scope(project.id)] * 2
+    assert scopes == [services.comments_scope(project)] * 2
 
 
 def test_a_placeholder_stays_only_while_a_visible_reply_stands_under_it(app, client, mine, create_user, create_comment):

@@ -120,7 +120,8 @@ def upgrade():
     )
     with op.batch_alter_table('address', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_address_list_id'), ['list_id'], unique=False)
-        batch_op.create_index('ix_address_town_street_key', ['municipality_id', 'street_key'], unique=False)
+        batch_op.create_index('ix_address_town_street_key', ['municipality_id', 'street_key'], unique=False,
+                              postgresql_ops={'street_key': 'text_pattern_ops'})
 
     op.create_table('statute_document',
     sa.Column('id', sa.Integer(), nullable=False),

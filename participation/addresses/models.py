@@ -33,7 +33,10 @@ class AddressList(db.Model):
 
 class Address(BBoxMixin, db.Model):
     spatial = SpatialTable("address", "location")
-    __table_args__ = (Index("ix_address_town_street_key", "municipality_id", "street_key"),)
+    #: Prefix search on the street ("Hauptstr" …): PostgreSQL needs the pattern operators to use the index
+    #: for LIKE 'x%' under a language collation.
+    __table_args__ = (Index("ix_address_town_street_key", "municipality_id", "street_key",
+                            postgresql_ops={"street_key": "text_pattern_ops"}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     list_id: Mapped[int] = mapped_column(ForeignKey("address_list.id", ondelete="CASCADE"), index=True)

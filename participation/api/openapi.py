@@ -36,6 +36,23 @@ def openapi_document() -> dict:
     maximum = current_app.config["API_MAX_FEATURES"]
     text_max = current_app.config["COMMENT_MAX_LENGTH"]
     project_id = _id("project_id")
+    #: The query of a map asking for the pins of a project or statute.
+    pin_query = [
+        {"name": "bbox", "in": "query", "required": True, "style": "form", "explode": False,
+         "schema": {"type": "array", "minItems": 4, "maxItems": 4, "prefixItems": [
+             {"type": "number", "maximum": 180}, {"type": "number", "minimum": -90, "maximum": 90},
+             {"type": "number", "minimum": -180}, {"type": "number", "minimum": -90, "maximum": 90}]},
+         "example": [13.2, 53.5, 13.3, 53.6],
+         "description": "west,south,east,north in degrees (EPSG:4326), as Leaflet's toBBoxString() "
+                        "gives it; required, so an empty bbox is a 400. A view wider than the world "
+                        "is clipped to it; west > east or south > north is a 400."},
+        {"name": "limit", "in": "query",
+         "schema": {"type": "integer", "minimum": 1, "maximum": maximum, "default": maximum}},
+        {"name": "category", "in": "query",
+         "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+         "description": "Only the comments of this category (an id from the project's "
+                        "categories; another id matches nothing)."},
+    ]
     #: Strings as sent in a query: anything but NUL.
     text = {"type": "string", "pattern": "^[^\\u0000]*$"}
     return {
@@ -78,23 +95,7 @@ def openapi_document() -> dict:
             "/projects/{project_id}/comments": {
                 "get": {
                     "summary": "Pinned comments of a project inside a bounding box",
-                    "parameters": [
-                        project_id,
-                        {"name": "bbox", "in": "query", "required": True, "style": "form", "explode": False,
-                         "schema": {"type": "array", "minItems": 4, "maxItems": 4, "prefixItems": [
-                             {"type": "number", "maximum": 180}, {"type": "number", "minimum": -90, "maximum": 90},
-                             {"type": "number", "minimum": -180}, {"type": "number", "minimum": -90, "maximum": 90}]},
-                         "example": [13.2, 53.5, 13.3, 53.6],
-                         "description": "west,south,east,north in degrees (EPSG:4326), as Leaflet's toBBoxString() "
-                                        "gives it; required, so an empty bbox is a 400. A view wider than the world "
-                                        "is clipped to it; west > east or south > north is a 400."},
-                        {"name": "limit", "in": "query",
-                         "schema": {"type": "integer", "minimum": 1, "maximum": maximum, "default": maximum}},
-                        {"name": "category", "in": "query",
-                         "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-                         "description": "Only the comments of this category (an id from the project's "
-                                        "categories; another id matches nothing)."},
-                    ],
+                    "parameters": [project_id, *pin_query],
                     "responses": {
                         "200": _json({"$ref": "#/components/schemas/CommentCollection"}, "Comments, newest first"),
                         "400": _json({"$ref": "#/components/schemas/FieldError"},
@@ -129,6 +130,42 @@ def openapi_document() -> dict:
                     },
                 },
             },
+            "/statutes/{statute_id}/comments": {
+                "get": {
+                    "summary": "Pinned comments of a statute inside a bounding box",
+                    "parameters": [_id("statute_id"), *pin_query],
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/CommentCollection"}, "Comments, newest first"),
+                        "400": _json({"$ref": "#/components/schemas/FieldError"},
+                                     "Missing, malformed or out-of-range bbox or limit"),
+                        "404": _error("No such published statute"),
+                    },
+                },
+            },
+            "/statutes/{statute_id}/plan-objects": {
+                "get": {
+                    "summary": "The plan objects of a statute's map at a point (what a comment there may refer to)",
+                    "parameters": [
+                        _id("statute_id"),
+                        {"name": "lon", "in": "query", "required": True,
+                         "schema": {"type": "number", "minimum": -180, "maximum": 180}},
+                        {"name": "lat", "in": "query", "required": True,
+                         "schema": {"type": "number", "minimum": -90, "maximum": 90}},
+                    ],
+                    "responses": {
+                        "200": _json({"type": "object", "required": ["objects"], "properties": {"objects": {
+                            "type": "array", "items": {
+                                "type": "object", "required": ["value", "layer_id", "id", "label"],
+                                "properties": {
+                                    "value": {"type": "string", "description": "layer_id:id, as the form sends it"},
+                                    "layer_id": {"type": "integer"}, "id": {"type": "string"},
+                                    "label": {"type": "string", "description": "Its class and main rules in words"},
+                                }}}}}, "Plan objects at the point, bottom layer first"),
+                        "400": _json({"$ref": "#/components/schemas/FieldError"}, "Missing or malformed lon/lat"),
+                        "404": _error("No such published statute"),
+                    },
+                },
+            },
             "/layers/{layer_id}/features": {
                 "get": {
                     "summary": "The published version of a GIS layer, simplified for a zoom level",
@@ -148,6 +185,29 @@ def openapi_document() -> dict:
                                       "properties": {"error": {"type": "string"}, "tiles": {"type": "string"}}},
                                      "Too large for one GeoJSON document: draw it from `tiles`, the layer's "
                                      "vector-tile address with {z}/{x}/{y}"),
+                    },
+                }
+            },
+            "/towns/{slug}/addresses": {
+                "get": {
+                    "summary": "Addresses of a town's address list for what a resident typed",
+                    "description": "For the address search box: the street by the start of its name (\"Hauptstr\" "
+                                   "finds \"Hauptstraße\"), the house number by its start, a five-digit postcode "
+                                   "exactly; ordered by street and house number (5, 5a, 6, 10). Without an "
+                                   "address list, or when nothing names a street, the list is empty.",
+                    "parameters": [
+                        {"name": "slug", "in": "path", "required": True, "schema": text},
+                        {"name": "q", "in": "query", "required": True,
+                         "schema": {**text, "minLength": 1, "maxLength": 200},
+                         "example": "Hauptstr 5", "description": "What was typed, e.g. \"Hauptstraße 5a, 17099\"."},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 20,
+                                                                    "default": 8}},
+                    ],
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/AddressList"}, "The addresses found"),
+                        "400": _json({"$ref": "#/components/schemas/FieldError"},
+                                     "Missing, empty or too long query, or a limit out of range"),
+                        "404": _error("No such town"),
                     },
                 }
             },
@@ -221,6 +281,12 @@ def _schemas() -> dict:
                         "participation_end": {"type": ["string", "null"], "format": "date"},
                         "municipality": {"type": "string"},
                         "url": {"type": "string"},
+                        "paragraph": {"type": ["string", "null"],
+                                      "description": "On a statute: the anchor of the paragraph commented on."},
+                        "plan_object": {"oneOf": [{"type": "null"}, {
+                            "type": "object", "required": ["layer_id", "id"],
+                            "properties": {"layer_id": {"type": ["integer", "null"]}, "id": {"type": "string"}},
+                            "description": "On a statute: the plan object commented on (its layer and feature id)."}]},
                         "categories": {"type": "array", "items": {"$ref": "#/components/schemas/Category"}},
                     },
                 },
@@ -252,6 +318,12 @@ def _schemas() -> dict:
                         "supports": {"type": "integer", "minimum": 0},
                         "replies": {"type": "integer", "minimum": 0},
                         "url": {"type": "string"},
+                        "paragraph": {"type": ["string", "null"],
+                                      "description": "On a statute: the anchor of the paragraph commented on."},
+                        "plan_object": {"oneOf": [{"type": "null"}, {
+                            "type": "object", "required": ["layer_id", "id"],
+                            "properties": {"layer_id": {"type": ["integer", "null"]}, "id": {"type": "string"}},
+                            "description": "On a statute: the plan object commented on (its layer and feature id)."}]},
                     },
                 },
             },
@@ -282,6 +354,21 @@ def _schemas() -> dict:
                     },
                 }},
             },
+        },
+        "AddressList": {
+            "type": "object",
+            "required": ["addresses"],
+            "properties": {"addresses": {"type": "array", "maxItems": 20, "items": {
+                "type": "object",
+                "required": ["label", "street", "house_number", "postcode", "place", "lon", "lat"],
+                "properties": {
+                    "label": {"type": "string", "description": "e.g. \"Hauptstraße 5a, 17099 Musterstadt\""},
+                    "street": {"type": "string"}, "house_number": {"type": "string"},
+                    "postcode": {"type": "string"}, "place": {"type": "string"},
+                    "lon": {"type": "number", "minimum": -180, "maximum": 180},
+                    "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                },
+            }}},
         },
         "CommentCollection": {
             "type": "object",

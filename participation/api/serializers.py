@@ -5,6 +5,7 @@ from flask import url_for
 from shapely.geometry import mapping
 
 from participation.comments.models import Comment
+from participation.comments.subjects import subject_url
 from participation.projects.models import Project
 
 
@@ -27,14 +28,10 @@ def project_feature(project: Project) -> dict:
     }
 
 
-def project_page_url(project: Project) -> str:
-    return url_for("projects.show", slug=project.municipality.slug, project_id=project.id)
-
-
 def comment_feature(comment: Comment, supports: int = 0, replies: int = 0, page_url: str | None = None) -> dict:
-    """A comment as a GeoJSON Feature; pass `page_url` when serialising many of one project."""
+    """A comment as a GeoJSON Feature; pass `page_url` when serialising many of one project or statute."""
     category = comment.category
-    page_url = page_url or project_page_url(comment.project)
+    page_url = page_url or subject_url(comment.subject)
     return {
         "type": "Feature",
         "id": comment.id,
@@ -49,5 +46,9 @@ def comment_feature(comment: Comment, supports: int = 0, replies: int = 0, page_
             "supports": supports,
             "replies": replies,
             "url": f"{page_url}#comment-{comment.parent_id or comment.id}",
+            #: On a statute: the paragraph (its anchor) and the plan object commented on.
+            "paragraph": comment.paragraph_anchor,
+            "plan_object": ({"layer_id": comment.plan_object_layer_id, "id": comment.plan_object_id}
+                            if comment.plan_object_id else None),
         },
     }

@@ -10,12 +10,15 @@ from sqlalchemy.orm import selectinload
 
 from geo.bbox import parse_bbox
 from geo.errors import GeoInputError
+from geo.points import parse_point
+from participation.addresses import queries as addresses
 from participation.api.openapi import openapi_document
-from participation.api.serializers import comment_feature, project_feature, project_page_url
+from participation.api.serializers import comment_feature, project_feature
 from participation.cache import cached_json
 from participation.comments import queries, services
 from participation.comments.services import comments_scope
 from participation.comments.models import Comment
+from participation.comments.subjects import Subject, can_view_subject, subject_url
 from participation.comments.permissions import (
     comment_refusal,
     count_write,
@@ -27,10 +30,13 @@ from participation.extensions import csrf, db
 from participation.layers.models import Layer
 from participation.layers.serving.features import MAX_ZOOM, features_scope, published_features
 from participation.layers.serving.tiles import geojson_too_large, tile_url_template
-from participation.loaders import get_by_id
+from participation.loaders import get_by_id, get_municipality
 from participation.municipalities.models import Municipality
 from participation.projects.models import Project
 from participation.projects.permissions import can_view_project, visible_projects
+from participation.statutes.models import Statute
+from participation.statutes.here import plan_objects_at
+from participation.statutes.permissions import can_view_statute
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -75,7 +81,38 @@ def project(project_id: int):
 
 @bp.get("/projects/<int:project_id>/comments")
 def comments(project_id: int):
-    project = _visible_project(project_id)
+    return _pins(_visible_project(project_id))
+
+
+@bp.get("/statutes/<int:statute_id>/comments")
+def statute_comments(statute_id: int):
+    statute = get_by_id(Statute, statute_id)
+    if statute is None or not can_view_statute(current_user, statute):
+        abort(404)
+    return _pins(statute)
+
+
+@bp.get("/statutes/<int:statute_id>/plan-objects")
+def statute_plan_objects(statute_id: int):
+    """The plan objects of a statute's map at a point: what a comment pinned there may refer to."""
+    statute = get_by_id(Statute, statute_id)
+    if statute is None or not can_view_statute(current_user, statute):
+        abort(404)
+    try:
+        point = parse_point(request.args.get("lon"), request.args.get("lat"))
+    except GeoInputError as error:
+        return _bad_request(_(error.message).format(**error.params), "lon")
+    found = [item for item in plan_objects_at(statute, point) if item.gml_id]
+    return jsonify(objects=[{
+        "value": f"{item.layer_id}:{item.gml_id}",
+        "layer_id": item.layer_id,
+        "id": item.gml_id,
+        "label": ": ".join(part for part in (item.kind, item.rules) if part),
+    } for item in found])
+
+
+def _pins(subject: Subject):
+    """The pinned comments of a project or statute in the bbox the map asks for."""
     try:
         bbox = parse_bbox(request.args.get("bbox"))
     except GeoInputError as error:
@@ -96,10 +133,10 @@ def comments(project_id: int):
             return _bad_request(_("The category must be the id of one of the project's categories."), "category")
 
     def build() -> dict:
-        items, matched = queries.pins_in_bbox(project, bbox, limit, category_id)
+        items, matched = queries.pins_in_bbox(subject, bbox, limit, category_id)
         ids = [c.id for c in items]
         supports, replies = queries.support_counts(ids), queries.reply_counts(ids)
-        page_url = project_page_url(project)
+        page_url = subject_url(subject)
         return {
             "type": "FeatureCollection",
             "numberMatched": matched,
@@ -108,7 +145,7 @@ def comments(project_id: int):
         }
 
     key = f"comments:{bbox.west},{bbox.south},{bbox.east},{bbox.north}:{limit}:{category_id}"
-    return _json_with_etag(cached_json(comments_scope(project.id), key, build))
+    return _json_with_etag(cached_json(comments_scope(subject), key, build))
 
 
 def _json_with_etag(body: bytes) -> Response:
@@ -166,7 +203,7 @@ def create_comment(project_id: int):
 def comment(comment_id: int):
     item = get_by_id(Comment, comment_id)
     gone = item is None or item.is_removed or item.deleted_at is not None  # removed, or deleted by its author
-    if gone or not can_view_project(current_user, item.project):
+    if gone or not can_view_subject(current_user, item.subject):
         abort(404)
     ids = [item.id]
     return jsonify(comment_feature(item, queries.support_counts(ids).get(item.id, 0), queries.reply_counts(ids).get(item.id, 0)))
@@ -186,3 +223,19 @@ def layer_features(layer_id: int):
                        tiles=tile_url_template(layer)), 422
     key = f"version:{layer.current_version_id}:zoom:{zoom}"
     return _json_with_etag(cached_json(features_scope(layer.id), key, lambda: published_features(layer, zoom)))
+
+
+@bp.get("/towns/<slug>/addresses")
+def town_addresses(slug: str):
+    """The search box's suggestions: addresses of the town's address list for what was typed."""
+    town = get_municipality(slug)
+    text = request.args.get("q", "")
+    if not text or len(text) > addresses.MAX_QUERY_LENGTH:
+        return _bad_request(_("Type a street name, up to {maximum} characters.").format(
+            maximum=addresses.MAX_QUERY_LENGTH), "q")
+    raw = request.args.get("limit", "8")
+    limit = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else 0
+    if not 1 <= limit <= addresses.MAX_RESULTS:
+        return _bad_request(_("The limit must be a whole number from 1 to {maximum}.").format(
+            maximum=addresses.MAX_RESULTS), "limit")
+    return jsonify({"addresses": [addresses.as_json(a) for a in addresses.search(town, text, limit)]})

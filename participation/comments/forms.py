@@ -16,10 +16,21 @@ class CommentForm(FlaskForm):
     #: Filled by the map script when a pin is placed; empty for a comment without a place.
     lon = HiddenField()
     lat = HiddenField()
+    #: On a statute: the anchor of the paragraph commented on (its "Comment" button chooses it too).
+    paragraph = SelectField(_l("On which paragraph?"), validate_choice=False)
+    #: On a statute: the plan object at the pin commented on, "<layer id>:<feature id>"; the choices are
+    #: the plan objects at the pin, which the page's script asks the server for.
+    plan_object = SelectField(_l("On which plan object?"), validate_choice=False,
+                              description=_l("The plan objects at the pin; choose one to comment on it."))
 
-    def __init__(self, *args, project=None, **kwargs):
+    def __init__(self, *args, subject=None, paragraphs=(), **kwargs):
+        """`paragraphs`: (anchor, label) of a statute's paragraphs, to choose from."""
         super().__init__(*args, **kwargs)
-        categories = project.categories if project is not None else []
+        categories = subject.categories if subject is not None else []
+        self.paragraph.choices = [("", _l("The statute as a whole"))] + list(paragraphs)
+        self.plan_object.choices = [("", _l("None: the place only"))]
+        if self.plan_object.data and self.plan_object.data != "":  # kept when a refused comment comes back
+            self.plan_object.choices.append((self.plan_object.data, self.plan_object.data))
         # A placeholder first, so that nobody files a comment under the first category by accident.
         self.category.choices = [(0, _l("Please choose"))] + [(c.id, c.name) for c in categories]
         # Only for the browser (`required`, no "(optional)" on the label); parse_comment enforces it.
@@ -56,6 +67,6 @@ class EditCommentForm(FlaskForm):
             self.text.label.text = _l("Your reply")
             del self.category
             return
-        categories = comment.project.categories
+        categories = comment.subject.categories
         self.category.choices = [(0, _l("Please choose"))] + [(c.id, c.name) for c in categories]
         self.category.flags.required = bool(categories)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from datetime import datetime, timezone
 from typing import Callable
 
 from flask import Response, current_app, g
@@ -14,15 +15,18 @@ from flask_login import current_user
 from participation.accounts.permissions import is_planner_for
 from participation.comments.models import Comment
 from participation.extensions import limiter
-from participation.projects.permissions import can_view_project, is_participation_open, local_today
+from participation.statutes import periods
+from participation.comments.subjects import Subject, can_view_subject, is_statute
+from participation.projects.permissions import is_participation_open, local_today
 
 
-def comment_refusal(user, project) -> str | None:
-    """Why `user` may not comment on `project` now, or None if they may."""
-    if not can_view_project(user, project):
-        return _("This project is not public.")
-    if not is_participation_open(project, local_today(current_app.config["TIME_ZONE"])):
-        return _("Comments are accepted only during the participation period.")
+def comment_refusal(user, subject: Subject) -> str | None:
+    """Why `user` may not comment on the project or statute now, or None if they may."""
+    if not can_view_subject(user, subject):
+        return _("This statute is not public.") if is_statute(subject) else _("This project is not public.")
+    closed = _closed(subject)
+    if closed:
+        return closed
     if not getattr(user, "is_authenticated", False):
         return _("Please log in to comment.")
     if not user.is_confirmed:
@@ -30,8 +34,18 @@ def comment_refusal(user, project) -> str | None:
     return None
 
 
-def can_comment(user, project) -> bool:
-    return comment_refusal(user, project) is None
+def _closed(subject: Subject) -> str | None:
+    """Why comments are not accepted now: outside the project's participation phase, or outside a
+    statute's participation periods (with the days they run)."""
+    if is_statute(subject):
+        return periods.refusal(subject, datetime.now(timezone.utc))
+    if not is_participation_open(subject, local_today(current_app.config["TIME_ZONE"])):
+        return _("Comments are accepted only during the participation period.")
+    return None
+
+
+def can_comment(user, subject: Subject) -> bool:
+    return comment_refusal(user, subject) is None
 
 
 def is_shown(comment: Comment) -> bool:
@@ -41,7 +55,7 @@ def is_shown(comment: Comment) -> bool:
 
 def can_support(user, comment: Comment) -> bool:
     return (
-        can_comment(user, comment.project)
+        can_comment(user, comment.subject)
         and is_shown(comment)
         and comment.author_id != user.id
     )
@@ -50,7 +64,7 @@ def can_support(user, comment: Comment) -> bool:
 def can_report(user, comment: Comment) -> bool:
     return (
         getattr(user, "is_authenticated", False)
-        and can_view_project(user, comment.project)
+        and can_view_subject(user, comment.subject)
         and is_shown(comment)
         and comment.author_id != user.id
     )
@@ -58,12 +72,14 @@ def can_report(user, comment: Comment) -> bool:
 
 def is_own(user, comment: Comment) -> bool:
     """`comment` is `user`'s and still there to change or delete: the author may delete it at any time.
-    Only the author: moderators remove comments with their own action (`can_moderate`)."""
+    Only the author: moderators remove comments with their own action (`can_moderate`). A formal
+    statement is on record as its receipt says: it is neither changed nor deleted (a further one may follow)."""
     return (
         getattr(user, "is_authenticated", False)
         and comment.author_id == user.id
+        and not comment.is_formal
         and is_shown(comment)
-        and can_view_project(user, comment.project)
+        and can_view_subject(user, comment.subject)
     )
 
 
@@ -82,7 +98,7 @@ def is_answered(comment: Comment, replies: list[Comment]) -> bool:
 
 def edit_refusal(user, comment: Comment, replies: list[Comment]) -> str | None:
     """Why the author may not change their comment now, or None if they may (see `is_own` for who)."""
-    refusal = comment_refusal(user, comment.project)
+    refusal = comment_refusal(user, comment.subject)
     if refusal:
         return refusal
     if is_answered(comment, replies):
@@ -96,8 +112,8 @@ def can_edit(user, comment: Comment, replies: list[Comment]) -> bool:
     return is_own(user, comment) and edit_refusal(user, comment, replies) is None
 
 
-def can_moderate(user, project) -> bool:
-    return is_planner_for(user, project.municipality)
+def can_moderate(user, subject: Subject) -> bool:
+    return is_planner_for(user, subject.municipality)
 
 
 # Writing is throttled: one budget per account and one per address (config WRITE_LIMIT_PER_*),

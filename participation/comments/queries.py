@@ -16,7 +16,9 @@ from geo.errors import GeoInputError
 from participation.comments.models import Comment, Report, Support
 from participation.database.spatial import intersects_bbox
 from participation.extensions import db
+from participation.comments.subjects import Subject, of_subject
 from participation.projects.models import Project
+from participation.statutes.models import Statute
 
 PAGE_SIZE = 20
 #: The orders a resident can choose for the list; the first is the default.
@@ -92,12 +94,12 @@ class CommentPage:
     reported_by_me: set[int] = field(default_factory=set)
 
 
-def _visible_top_level(project: Project):
+def _visible_top_level(subject: Subject):
     """Top-level comments not removed; one its author deleted only while a visible reply stands under it."""
     reply = aliased(Comment)
     answered = exists().where(reply.parent_id == Comment.id, reply.is_removed.is_(False))
     return select(Comment).where(
-        Comment.project_id == project.id, Comment.parent_id.is_(None), Comment.is_removed.is_(False),
+        of_subject(subject), Comment.parent_id.is_(None), Comment.is_removed.is_(False),
         or_(Comment.deleted_at.is_(None), answered),
     )
 
@@ -111,8 +113,8 @@ def support_counts(ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def _listed(project: Project, view: ListView):
-    query = _visible_top_level(project)
+def _listed(subject: Subject, view: ListView):
+    query = _visible_top_level(subject)
     if view.category_id is not None:
         query = query.where(Comment.category_id == view.category_id)
     if view.bbox is not None:
@@ -130,9 +132,9 @@ def _ordered(query, sort: str):
     return query.order_by(*newest)
 
 
-def comment_page(project: Project, user, view: ListView) -> CommentPage:
+def comment_page(subject: Subject, user, view: ListView) -> CommentPage:
     """One page of top-level comments as `view` chose them, with replies and support counts."""
-    listed = _listed(project, view)
+    listed = _listed(subject, view)
     total = db.session.scalar(select(func.count()).select_from(listed.subquery())) or 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
     number = min(view.page, pages)
@@ -164,11 +166,11 @@ def comment_page(project: Project, user, view: ListView) -> CommentPage:
     return page
 
 
-def pins_in_bbox(project: Project, bbox: BBox, limit: int,
+def pins_in_bbox(subject: Subject, bbox: BBox, limit: int,
                  category_id: int | None = None) -> tuple[list[Comment], int]:
     """Visible pinned top-level comments inside `bbox` (at most `limit`, of one category if given), and how many."""
     where = [
-        Comment.project_id == project.id,
+        of_subject(subject),
         Comment.parent_id.is_(None),
         Comment.is_removed.is_(False),
         intersects_bbox(db.session.get_bind().dialect, Comment, Comment.spatial, bbox),
@@ -198,13 +200,17 @@ def reply_counts(ids: list[int]) -> dict[int, int]:
 
 
 def open_reports(municipality_id: int) -> list[tuple[Comment, list[Report]]]:
-    """Comments of a municipality with unresolved reports, most reported first."""
+    """Comments of a municipality (on its projects and statutes) with unresolved reports, most reported first."""
     reports = db.session.scalars(
         select(Report)
         .join(Comment, Report.comment_id == Comment.id)
-        .join(Project, Comment.project_id == Project.id)
-        .options(selectinload(Report.comment).selectinload(Comment.author), selectinload(Report.reporter))
-        .where(Project.municipality_id == municipality_id, Report.is_resolved.is_(False))
+        .outerjoin(Project, Comment.project_id == Project.id)
+        .outerjoin(Statute, Comment.statute_id == Statute.id)
+        .options(selectinload(Report.comment).selectinload(Comment.author),
+                 selectinload(Report.comment).selectinload(Comment.project),
+                 selectinload(Report.comment).selectinload(Comment.statute), selectinload(Report.reporter))
+        .where(func.coalesce(Project.municipality_id, Statute.municipality_id) == municipality_id,
+               Report.is_resolved.is_(False))
         .order_by(Report.created_at)
     ).all()
     grouped: dict[int, tuple[Comment, list[Report]]] = {}

@@ -7,23 +7,26 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from shapely.geometry import Point
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from geo.errors import GeoInputError
 from geo.points import parse_point
 from participation.cache import invalidate
 from participation.comments.models import Comment, Report, Support
+from participation.comments.subjects import Subject, belongs_to, is_statute, subject_key
 from participation.database.mixins import utcnow
 from participation.database.spatial import area_covers
 from participation.extensions import db
 from participation.loaders import get_by_id
-from participation.projects.models import Project
+from participation.maps.queries import feature_on_map
+from participation.statutes.models import StatuteParagraph
 from participation.web.text import strip_bidi_controls
 
 
-def comments_scope(project_id: int) -> str:
-    """The map-cache scope of a project's comments (see participation.cache)."""
-    return f"project:{project_id}:comments"
+def comments_scope(subject: Subject) -> str:
+    """The map-cache scope of a project's or statute's comments (see participation.cache)."""
+    return f"{subject_key(subject)}:comments"
 
 
 class CommentInputError(ValueError):
@@ -46,15 +49,20 @@ class CommentDraft:
     category_id: int | None
     location: Point | None
     parent: Comment | None
+    #: On a statute: the paragraph and the plan object (layer id, feature id) commented on.
+    paragraph: StatuteParagraph | None = None
+    plan_object: tuple[int, str] | None = None
 
 
-def parse_comment(project: Project, text: object, category_id: object = None, lon: object = None,
-                  lat: object = None, parent_id: object = None) -> CommentDraft:
-    """Check comment input against the project: the one place with the rules for a comment.
+def parse_comment(subject: Subject, text: object, category_id: object = None, lon: object = None,
+                  lat: object = None, parent_id: object = None, paragraph: object = None,
+                  plan_object: tuple[object, object] | None = None) -> CommentDraft:
+    """Check comment input against its project or statute: the one place with the rules for a comment.
 
     The HTML forms and the JSON API both call it with the values as sent, ids as ints, so that both
     refuse the same input with the same message. Every field is checked, so that a form can name
-    all mistakes at once. A reply (`parent_id` given) has neither category nor place.
+    all mistakes at once. A reply (`parent_id` given) has neither category nor place. A comment on a
+    statute may point at a paragraph (its anchor) and a plan object (layer id, feature id).
 
     Raises
     ------
@@ -71,15 +79,19 @@ def parse_comment(project: Project, text: object, category_id: object = None, lo
             return None
 
     text = check("text", _text, text)
-    parent = category = location = None
+    parent = category = location = target = plan = None
     if parent_id not in (None, ""):
-        parent = check("parent_id", _parent, project, parent_id)
+        parent = check("parent_id", _parent, subject, parent_id)
     else:
-        category = check("category_id", _category, project, category_id)
-        location = check("location", _location, project, lon, lat)
+        category = check("category_id", _category, subject, category_id)
+        location = check("location", _location, subject, lon, lat)
+        if paragraph not in (None, ""):
+            target = check("paragraph", _paragraph, subject, paragraph)
+        if plan_object is not None and any(part not in (None, "") for part in plan_object):
+            plan = check("plan_object", _plan_object, subject, *plan_object)
     if problems:
         raise CommentInputError(problems)
-    return CommentDraft(text, category, location, parent)
+    return CommentDraft(text, category, location, parent, target, plan)
 
 
 def _text(text: object) -> str:
@@ -92,52 +104,80 @@ def _text(text: object) -> str:
     return text
 
 
-def _parent(project: Project, parent_id: object) -> Comment:
+def _parent(subject: Subject, parent_id: object) -> Comment:
     valid_id = isinstance(parent_id, int) and not isinstance(parent_id, bool)
     parent = get_by_id(Comment, parent_id) if valid_id else None
-    if parent is None or parent.project_id != project.id or parent.is_removed or parent.deleted_at is not None:
+    if parent is None or not belongs_to(parent, subject) or parent.is_removed or parent.deleted_at is not None:
         raise _Refused(_("The comment you reply to does not exist."))
     if parent.parent_id is not None:
         raise _Refused(_("Replies can only be made to top-level comments."))
     return parent
 
 
-def _category(project: Project, category_id: object) -> int | None:
+def _category(subject: Subject, category_id: object) -> int | None:
     if category_id in (None, ""):
-        if project.categories:
+        if subject.categories:
             raise _Refused(_("Please choose one of the project's categories."))
         return None
-    valid = {c.id for c in project.categories}
+    valid = {c.id for c in subject.categories}
     if not isinstance(category_id, int) or isinstance(category_id, bool) or category_id not in valid:
         raise _Refused(_("Please choose one of the project's categories."))
     return category_id
 
 
-def _location(project: Project, lon: object, lat: object) -> Point | None:
+def _location(subject: Subject, lon: object, lat: object) -> Point | None:
     if lon in (None, "") and lat in (None, ""):
         return None
     try:
         location = parse_point(lon, lat)
     except GeoInputError as error:
         raise _Refused(_(error.message).format(**error.params)) from None
-    if not area_covers(db.session, Project, Project.spatial, project.id, location):
+    if not area_covers(db.session, type(subject), type(subject).spatial, subject.id, location):
+        if is_statute(subject):
+            raise _Refused(_("The pin lies outside the statute's area. Please place it inside the outlined area."))
         raise _Refused(_("The pin lies outside the project area. Please place it inside the outlined area."))
     return location
 
 
-def create_comment(project: Project, author, draft: CommentDraft) -> Comment:
+def _paragraph(subject: Subject, anchor: object) -> StatuteParagraph:
+    paragraph = None
+    if is_statute(subject) and isinstance(anchor, str) and len(anchor) <= 40:
+        paragraph = db.session.scalar(select(StatuteParagraph).where(
+            StatuteParagraph.statute_id == subject.id, StatuteParagraph.anchor == anchor))
+    if paragraph is None:
+        raise _Refused(_("The paragraph you comment on is not part of this text (any more)."))
+    return paragraph
+
+
+def _plan_object(subject: Subject, layer_id: object, feature_id: object) -> tuple[int, str]:
+    """A feature of a vector layer on the statute's map, named by its gml:id (XPlanGML) or row id."""
+    valid = (is_statute(subject) and isinstance(layer_id, int) and not isinstance(layer_id, bool)
+             and isinstance(feature_id, str) and 0 < len(feature_id) <= 200)
+    if not valid or not feature_on_map(subject.map, layer_id, feature_id):
+        raise _Refused(_("The plan object you comment on is not on this statute's map (any more)."))
+    return layer_id, feature_id
+
+
+def create_comment(subject: Subject, author, draft: CommentDraft) -> Comment:
     comment = Comment(
-        project=project,
         author_id=author.id,
         text=draft.text,
         category_id=draft.category_id,
         parent=draft.parent,
+        paragraph=draft.paragraph,
+        paragraph_anchor=draft.paragraph.anchor if draft.paragraph else None,
     )
+    if is_statute(subject):
+        comment.statute = subject
+    else:
+        comment.project = subject
+    if draft.plan_object:
+        comment.plan_object_layer_id, comment.plan_object_id = draft.plan_object
     comment.set_location(draft.location)
     db.session.add(comment)
     db.session.flush()
-    invalidate(comments_scope(project.id))
-    current_app.logger.info("User %s commented %s on project %s", author.id, comment.id, project.id)
+    invalidate(comments_scope(subject))
+    current_app.logger.info("User %s commented %s on %s", author.id, comment.id, subject_key(subject))
     return comment
 
 
@@ -147,7 +187,7 @@ def edit_comment(comment: Comment, author, draft: CommentDraft) -> Comment:
     if comment.parent_id is None:
         comment.category_id = draft.category_id
     comment.edited_at = utcnow()
-    invalidate(comments_scope(comment.project_id))
+    invalidate(comments_scope(comment.subject))
     current_app.logger.info("User %s edited comment %s", author.id, comment.id)
     return comment
 
@@ -160,7 +200,7 @@ def delete_comment(comment: Comment, author) -> bool:
     its open reports count as handled, since nothing is left to judge. Anything else is removed with
     its supports and reports.
     """
-    project_id = comment.project_id
+    subject = comment.subject
     if comment.replies:
         comment.text = ""
         comment.category_id = None
@@ -174,7 +214,7 @@ def delete_comment(comment: Comment, author) -> bool:
         db.session.delete(comment)
         gone = True
     db.session.flush()
-    invalidate(comments_scope(project_id))
+    invalidate(comments_scope(subject))
     current_app.logger.info("User %s deleted comment %s%s", author.id, comment.id, "" if gone else " (placeholder kept)")
     return gone
 
@@ -186,7 +226,7 @@ def support(comment: Comment, user) -> bool:
             db.session.add(Support(comment_id=comment.id, user_id=user.id))
     except IntegrityError:
         return False
-    invalidate(comments_scope(comment.project_id))
+    invalidate(comments_scope(comment.subject))
     return True
 
 
@@ -204,7 +244,7 @@ def report(comment: Comment, user, reason: str) -> bool:
 def remove(comment: Comment, moderator) -> None:
     """Hide a comment for good; its reports count as handled."""
     comment.is_removed = True
-    invalidate(comments_scope(comment.project_id))
+    invalidate(comments_scope(comment.subject))
     for item in db.session.query(Report).filter_by(comment_id=comment.id, is_resolved=False):
         item.is_resolved = True
     current_app.logger.info("Moderator %s removed comment %s", moderator.id, comment.id)

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from participation.comments import queries, services
 from participation.comments.forms import CommentForm, EditCommentForm, ReplyForm, ReportForm
+from participation.comments.listing import comment_form_for, comment_map_attributes, has_addresses
 from participation.comments.models import Comment
 from participation.comments.permissions import (
     can_edit,
@@ -23,16 +24,21 @@ from participation.comments.permissions import (
 )
 from participation.comments.queries import ListView
 from participation.extensions import db
-from participation.loaders import get_comment, get_municipality, get_project
+from participation.comments.subjects import Subject, can_view_subject, is_statute, subject_url
+from participation.loaders import get_comment, get_municipality, get_project, get_statute
 from participation.municipalities.permissions import can_moderate as can_moderate_town
-from participation.projects.permissions import can_view_project
 from participation.projects.views import project_page
+from participation.statutes import receipts
+from participation.statutes.views import statute_page
 from participation.web import feedback
 from participation.web.feedback import flash_at
 
 bp = Blueprint("comments", __name__)
 bp.add_app_template_global(is_own, "is_own_comment")
 bp.add_app_template_global(can_edit, "can_edit_comment")
+bp.add_app_template_global(subject_url, "subject_url")
+bp.add_app_template_global(comment_map_attributes, "comment_map_attributes")
+bp.add_app_template_global(has_addresses, "has_addresses")
 
 #: The comment form on the project page; messages about a new comment that was refused go there.
 FORM_TARGET = "comment-form"
@@ -59,16 +65,15 @@ def _show_feedback(state) -> None:
     feedback.register_targets(state.app, _targets_on_page)
 
 
-def _back(project, view: ListView, anchor: str | None = None):
-    """To the project page, at the list page, order and filter the person came from."""
-    return redirect(url_for("projects.show", slug=project.municipality.slug, project_id=project.id,
-                            **view.to_args(), _anchor=anchor))
+def _back(subject: Subject, view: ListView, anchor: str | None = None):
+    """To the project's or statute's page, at the list page, order and filter the person came from."""
+    return redirect(subject_url(subject, **view.to_args(), _anchor=anchor))
 
 
 def _back_to_comment(comment: Comment, message: str, category: str = "success"):
     """Back to the list the form came from, with the message at the comment."""
     flash_at(comment_target(comment.id), message, category)
-    return _back(comment.project, ListView.from_args(request.form), comment_target(comment.id))
+    return _back(comment.subject, ListView.from_args(request.form), comment_target(comment.id))
 
 
 def _category_id(raw: str | None) -> object:
@@ -82,11 +87,36 @@ def _category_id(raw: str | None) -> object:
     return raw
 
 
-def _refused_at_form(project, messages, status: int = 400):
-    """The project page again, the person's words and pin kept in the form, the reasons at the form."""
+def _plan_object(raw: str | None) -> tuple[object, object] | None:
+    """"<layer id>:<feature id>" as parse_comment takes it: the layer id as an int where it is digits."""
+    if not raw:
+        return None
+    layer, _sep, feature = raw.partition(":")
+    return _category_id(layer), feature
+
+
+def _subject_page(subject: Subject, form: CommentForm, status: int):
+    if is_statute(subject):
+        return statute_page(subject, ListView(), form=form, status=status)
+    return project_page(subject, ListView(), form=form, status=status)
+
+
+def _refused_at_form(subject: Subject, messages, status: int = 400):
+    """The page again, the person's words, pin and target kept in the form, the reasons at the form."""
     for message in messages:
         flash_at(FORM_TARGET, message, "danger")
-    return make_response(project_page(project, ListView(), form=CommentForm(project=project), status=status))
+    return make_response(_subject_page(subject, comment_form_for(subject), status))
+
+
+def _subject_in_url(town) -> Subject:
+    """The project or statute named in the URL, 404 for one the person may not see."""
+    if "statute_id" in request.view_args:
+        subject = get_statute(town, request.view_args["statute_id"])
+    else:
+        subject = get_project(town, request.view_args["project_id"])
+    if not can_view_subject(current_user, subject):
+        abort(404)
+    return subject
 
 
 def _too_fast(request_limit):
@@ -95,7 +125,7 @@ def _too_fast(request_limit):
     town = get_municipality(request.view_args["slug"])
     if "comment_id" in request.view_args:
         return _back_to_comment(get_comment(town, request.view_args["comment_id"]), message, "danger")
-    response = _refused_at_form(get_project(town, request.view_args["project_id"]), [message], status=429)
+    response = _refused_at_form(_subject_in_url(town), [message], status=429)
     response.headers["Retry-After"] = str(retry_after(request_limit))
     return response
 
@@ -104,28 +134,44 @@ def _too_fast(request_limit):
 @login_required
 @write_limited(_too_fast)
 def create(slug: str, project_id: int):
-    town = get_municipality(slug)
-    project = get_project(town, project_id)
-    if not can_view_project(current_user, project):
+    return _create(get_project(get_municipality(slug), project_id))
+
+
+@bp.post("/<slug>/satzungen/<int:statute_id>/kommentare")
+@login_required
+@write_limited(_too_fast)
+def create_on_statute(slug: str, statute_id: int):
+    return _create(get_statute(get_municipality(slug), statute_id))
+
+
+def _create(subject: Subject):
+    if not can_view_subject(current_user, subject):
         abort(404)
-    refusal = comment_refusal(current_user, project)
+    refusal = comment_refusal(current_user, subject)
     if refusal:
         abort(403, refusal)
-    form = CommentForm(project=project)
+    form = comment_form_for(subject)
     if not form.validate():  # the CSRF token only: parse_comment decides about the content
-        return _refused_at_form(project, [message for errors in form.errors.values() for message in errors])
+        return _refused_at_form(subject, [message for errors in form.errors.values() for message in errors])
     try:
         draft = services.parse_comment(
-            project, form.text.data, _category_id(form.category.data), form.lon.data, form.lat.data
+            subject, form.text.data, _category_id(form.category.data), form.lon.data, form.lat.data,
+            paragraph=form.paragraph.data, plan_object=_plan_object(form.plan_object.data),
         )
     except services.CommentInputError as error:
-        return _refused_at_form(project, error.problems.values())
-    comment = services.create_comment(project, current_user, draft)
+        return _refused_at_form(subject, error.problems.values())
+    comment = services.create_comment(subject, current_user, draft)
+    receipt = receipts.issue_receipt(comment) if is_statute(subject) else None
     db.session.commit()
     count_write()
     # The first page, newest first and unfiltered: there the new comment is at the top.
-    flash_at(comment_target(comment.id), _("Thank you! Your comment has been published."))
-    return _back(project, ListView(), comment_target(comment.id))
+    if receipt:
+        flash_at(comment_target(comment.id), _(
+            "Thank you! Your statement has been received with the reference number {reference}. "
+            "A receipt with its full text is on its way to your e-mail address.").format(reference=comment.reference))
+    else:
+        flash_at(comment_target(comment.id), _("Thank you! Your comment has been published."))
+    return _back(subject, ListView(), comment_target(comment.id))
 
 
 @bp.post("/<slug>/kommentare/<int:comment_id>/antworten")
@@ -133,17 +179,17 @@ def create(slug: str, project_id: int):
 @write_limited(_too_fast)
 def reply(slug: str, comment_id: int):
     comment = get_comment(get_municipality(slug), comment_id)
-    refusal = comment_refusal(current_user, comment.project)
+    refusal = comment_refusal(current_user, comment.subject)
     if refusal:
         abort(403, refusal)
     form = ReplyForm()
     if not form.validate():  # the CSRF token only, as in `create`
         return _back_to_comment(comment, " ".join(m for errors in form.errors.values() for m in errors), "danger")
     try:
-        draft = services.parse_comment(comment.project, form.text.data, parent_id=comment.id)
+        draft = services.parse_comment(comment.subject, form.text.data, parent_id=comment.id)
     except services.CommentInputError as error:
         return _back_to_comment(comment, " ".join(error.problems.values()), "danger")
-    created = services.create_comment(comment.project, current_user, draft)
+    created = services.create_comment(comment.subject, current_user, draft)
     db.session.commit()
     count_write()
     return _back_to_comment(created, _("Thank you! Your reply has been published."))
@@ -182,7 +228,7 @@ def report(slug: str, comment_id: int):
 def _own_comment(slug: str, comment_id: int) -> Comment:
     """The current user's own comment named in the URL: 404 if they cannot see it, 403 if not theirs."""
     comment = get_comment(get_municipality(slug), comment_id)
-    if not can_view_project(current_user, comment.project):
+    if not can_view_subject(current_user, comment.subject):
         abort(404)
     if not is_own(current_user, comment):
         abort(403)
@@ -206,7 +252,7 @@ def edit(slug: str, comment_id: int):
         else:
             try:
                 draft = services.parse_comment(
-                    comment.project, form.text.data,
+                    comment.subject, form.text.data,
                     None if comment.parent_id else _category_id(form.category.data), parent_id=comment.parent_id)
             except services.CommentInputError as error:
                 refusal = _show_input_errors(form, error)
@@ -216,11 +262,11 @@ def edit(slug: str, comment_id: int):
                 db.session.commit()
                 count_write()
                 flash_at(comment_target(comment.id), _("Your changes have been saved."))
-                return _back(comment.project, view, comment_target(comment.id))
-    return render_template("comments/edit.html", town=comment.project.municipality, project=comment.project,
+                return _back(comment.subject, view, comment_target(comment.id))
+    return render_template("comments/edit.html", town=comment.subject.municipality, subject=comment.subject,
                            comment=comment, form=form, refusal=refusal, list_view=view,
-                           back_url=url_for("projects.show", slug=slug, project_id=comment.project_id,
-                                            **view.to_args(), _anchor=comment_target(comment.id))), status
+                           back_url=subject_url(comment.subject, **view.to_args(),
+                                                _anchor=comment_target(comment.id))), status
 
 
 def _show_input_errors(form: EditCommentForm, error: services.CommentInputError) -> str | None:
@@ -241,21 +287,21 @@ def _show_input_errors(form: EditCommentForm, error: services.CommentInputError)
 @write_limited(_too_fast)
 def delete(slug: str, comment_id: int):
     comment = _own_comment(slug, comment_id)
-    project, parent_id = comment.project, comment.parent_id
+    subject, parent_id = comment.subject, comment.parent_id
     view = ListView.from_args(request.form)
     shown_after = services.delete_comment(comment, current_user) is False and bool(visible_replies(comment))
     db.session.commit()
     count_write()
     if shown_after:  # a placeholder for its replies
         flash_at(comment_target(comment_id), _("Your comment has been deleted. The replies to it stay."))
-        return _back(project, view, comment_target(comment_id))
+        return _back(subject, view, comment_target(comment_id))
     if parent_id is not None:
         # A placeholder whose last visible reply this was leaves the list with it (queries._visible_top_level).
         flash_at(comment_target(parent_id), _("Your reply has been deleted."))
-        return _back(project, view, comment_target(parent_id))
+        return _back(subject, view, comment_target(parent_id))
     # Nothing is left to show the message at: the message under the list's heading.
     flash_at(LIST_TARGET, _("Your comment has been deleted."))
-    return _back(project, view, f"{LIST_TARGET}-feedback")
+    return _back(subject, view, f"{LIST_TARGET}-feedback")
 
 
 @bp.get("/<slug>/moderation")
@@ -282,7 +328,7 @@ def keep(slug: str, comment_id: int):
 def _moderate(slug: str, comment_id: int, action, message: str):
     town = get_municipality(slug)
     comment = get_comment(town, comment_id)
-    if not can_moderate(current_user, comment.project):
+    if not can_moderate(current_user, comment.subject):
         abort(403)
     action(comment, current_user)
     db.session.commit()

@@ -1,7 +1,7 @@
 """Full-text search, one implementation per database.
 
 PostgreSQL: a GIN index on `to_tsvector(<language>, column)`, queried with
-`websearch_to_tsquery`, so German words are found by their stem ("Gärten"
+`plainto_tsquery` (every word), so German words are found by their stem ("Gärten"
 finds "Garten"). SQLite: an FTS5 table over the column (external content,
 kept in step by triggers), queried with each word as a prefix.
 """

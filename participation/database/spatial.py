@@ -105,3 +105,23 @@ def area_covers(session: Session, model, spatial: SpatialTable, row_id: int, poi
         ).one()
         return bool(covers) or not has_area
     return point_in_area(point, session.scalar(select(column).where(model.id == row_id)))
+
+
+def covering_rows(session: Session, model, spatial: SpatialTable, point: Point, where=None) -> list:
+    """The rows of `model` whose geometry covers `point` (its boundary counts as inside).
+
+    Candidates come from the index (SQLite R*Tree, PostGIS GiST through ``&&``);
+    PostGIS decides exactly with ST_Covers, shapely on SQLite. `where` narrows
+    the candidates further (a clause or a list of clauses), e.g. to one town's rows.
+    """
+    box = BBox(point.x, point.y, point.x, point.y)
+    dialect = session.get_bind().dialect
+    clauses = [intersects_bbox(dialect, model, spatial, box)]
+    if where is not None:
+        clauses += list(where) if isinstance(where, (list, tuple)) else [where]
+    query = select(model).where(*clauses).order_by(model.id)
+    if dialect.name == "postgresql":
+        column = getattr(model, spatial.geometry_column)
+        return list(session.scalars(query.where(func.ST_Covers(column, func.ST_GeomFromText(point.wkt, 4326)))))
+    return [row for row in session.scalars(query)
+            if (geometry := getattr(row, spatial.geometry_column)) is not None and geometry.covers(point)]

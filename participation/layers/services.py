@@ -67,7 +67,21 @@ def import_file(town: Municipality, path: Path, original_name: str, *, name: str
     result = inspect_file(Path(path), original_name, layer=source_layer, crs=crs)
     if result.needs_layer_choice:
         raise LayerChoiceNeeded(result.layers)
-    report = result.report
+    return store_version(town, result.gdf, result.report.as_dict(), original_name, name=name, layer=layer, user=user,
+                         description=description, source=source, attribution=attribution, publish=publish,
+                         progress=progress)
+
+
+def store_version(town: Municipality, gdf, report: dict, original_name: str, *, name: str | None = None,
+                  layer: Layer | None = None, user=None, description: str = "", source: str = "",
+                  attribution: str = "", publish: bool = True,
+                  progress: Callable[[int, int], None] = lambda done, total: None) -> LayerVersion:
+    """Store checked features (a GeoDataFrame in EPSG:4326) as a new layer or a new version of `layer`.
+
+    `report` has the shape of ``geo.layers.LayerReport.as_dict()`` (kept with the version and shown
+    to the GIS team). `import_file` calls it after its checks; other importers that read and check
+    their own formats (XPlanGML) call it directly. The caller commits.
+    """
     if layer is None:
         layer = Layer(municipality_id=town.id, name=(name or Path(original_name).stem)[:200],
                       description=description, source=source, attribution=attribution,
@@ -76,16 +90,17 @@ def import_file(town: Municipality, path: Path, original_name: str, *, name: str
         db.session.flush()
     number = (db.session.scalar(select(func.max(LayerVersion.number)).where(LayerVersion.layer_id == layer.id)) or 0) + 1
     version = LayerVersion(
-        layer_id=layer.id, number=number, original_filename=original_name, source_layer=report.layer[:200],
-        source_epsg=report.source_crs_epsg, source_crs_name=report.source_crs_name[:300],
-        feature_count=len(result.gdf), uploaded_by_id=getattr(user, "id", None),
+        layer_id=layer.id, number=number, original_filename=original_name[:300],
+        source_layer=str(report.get("layer") or "")[:200], source_epsg=report.get("source_crs_epsg"),
+        source_crs_name=str(report.get("source_crs_name") or "")[:300], feature_count=len(gdf),
+        uploaded_by_id=getattr(user, "id", None),
         # The size that decides between GeoJSON and vector tiles (serving.tiles.use_vector_tiles).
-        report={**report.as_dict(), "vertex_count": int(shapely.get_num_coordinates(result.gdf.geometry.values).sum())},
+        report={**report, "vertex_count": int(shapely.get_num_coordinates(gdf.geometry.values).sum())},
     )
-    version.min_x, version.min_y, version.max_x, version.max_y = result.gdf.total_bounds.tolist()
+    version.min_x, version.min_y, version.max_x, version.max_y = gdf.total_bounds.tolist()
     db.session.add(version)
     db.session.flush()
-    rows = _rows(result.gdf, version.id)
+    rows = _rows(gdf, version.id)
     for start in range(0, len(rows), CHUNK):
         db.session.execute(insert(LayerFeature), rows[start:start + CHUNK])
         progress(min(start + CHUNK, len(rows)), len(rows))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,8 +8,8 @@ from flask_login import current_user, login_required
 from geo.areas import parse_area
 from geo.errors import GeoInputError
 from participation.comments import queries as comment_queries
-from participation.comments.forms import CommentForm, ReportForm
-from participation.comments.permissions import comment_refusal
+from participation.comments.listing import comment_form, list_context
+from participation.comments.forms import CommentForm
 from participation.extensions import db
 from participation.loaders import get_municipality, get_project
 from participation.municipalities.boundary import town_extent
@@ -42,18 +41,7 @@ def project_page(project, list_view, *, form: CommentForm | None = None, status:
     (shown again with their words, `status` 400), else an empty one. `list_only`: only the comment
     list, which project-map.js swaps in."""
     town = project.municipality
-    if list_view.category_id not in {c.id for c in project.categories}:
-        list_view = replace(list_view, category_id=None)  # another project's category, or an old link
-    page = comment_queries.comment_page(project, current_user, list_view)
-    listing = dict(
-        town=town,
-        project=project,
-        page=page,
-        list_view=replace(list_view, page=page.number),  # past the last page shows the last
-        report_form=ReportForm(),
-        refusal=comment_refusal(current_user, project),
-        max_length=current_app.config["COMMENT_MAX_LENGTH"],
-    )
+    listing = dict(town=town, project=project, **list_context(project, list_view))
     if list_only:
         return render_template("comments/_list.html", **listing)
     return render_template(
@@ -61,7 +49,7 @@ def project_page(project, list_view, *, form: CommentForm | None = None, status:
         **listing,
         drawing=draw_map(project.map),
         can_arrange_map=can_arrange_maps(current_user, town),
-        form=form or CommentForm(project=project, formdata=None),
+        form=comment_form(project, form),
         can_edit=can_edit_project(current_user, project),
         map=area_map(project.area),
     ), status

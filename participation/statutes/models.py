@@ -69,8 +69,8 @@ class Statute(HasMap, TimestampMixin, BBoxMixin, db.Model):
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("statute.id", ondelete="SET NULL"), index=True)
     #: The area of application (Geltungsbereich), a MultiPolygon in EPSG:4326.
     area: Mapped[BaseGeometry | None] = mapped_column(Geometry("MULTIPOLYGON"))
-    #: Number, title, summary and the whole text, kept for the full-text search (statutes.search).
-    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Number, title, summary and the whole text, kept for the full-text search only (deferred: never shown).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
     #: The gml:id of the XPlanGML plan it was imported from; importing that plan again updates this statute.
     xplan_id: Mapped[str | None] = mapped_column(String(200), index=True)
     xplan_version: Mapped[str] = mapped_column(String(10), default="", server_default="")
@@ -81,8 +81,9 @@ class Statute(HasMap, TimestampMixin, BBoxMixin, db.Model):
     municipality: Mapped["Municipality"] = relationship()  # noqa: F821
     replaced_by: Mapped["Statute | None"] = relationship(remote_side=[id], back_populates="replaces")
     replaces: Mapped[list["Statute"]] = relationship(back_populates="replaced_by", order_by="Statute.id")
+    #: Loaded with their paragraphs in two queries (selectin): every page that shows the text walks all of them.
     sections: Mapped[list["StatuteSection"]] = relationship(
-        back_populates="statute", cascade="all, delete-orphan", order_by="StatuteSection.position"
+        back_populates="statute", cascade="all, delete-orphan", order_by="StatuteSection.position", lazy="selectin"
     )
     documents: Mapped[list["StatuteDocument"]] = relationship(
         back_populates="statute", cascade="all, delete-orphan", order_by="StatuteDocument.position"
@@ -120,7 +121,7 @@ class StatuteSection(db.Model):
 
     statute: Mapped[Statute] = relationship(back_populates="sections")
     paragraphs: Mapped[list["StatuteParagraph"]] = relationship(
-        back_populates="section", cascade="all, delete-orphan", order_by="StatuteParagraph.position"
+        back_populates="section", cascade="all, delete-orphan", order_by="StatuteParagraph.position", lazy="selectin"
     )
 
 
@@ -200,7 +201,7 @@ class StatutePeriod(TimestampMixin, db.Model):
 
     statute: Mapped[Statute] = relationship(back_populates="periods")
     changes: Mapped[list["PeriodChange"]] = relationship(
-        back_populates="period", cascade="all, delete-orphan", order_by="PeriodChange.changed_at"
+        back_populates="period", cascade="all, delete-orphan", order_by="PeriodChange.changed_at", lazy="selectin"
     )
 
 

@@ -281,6 +281,7 @@
     pin.setLatLng(ll);
     lon.value = sentLng;
     lat.value = sentLat;
+    form.dispatchEvent(new CustomEvent("pool:pin", { bubbles: true, detail: { lon: sentLng, lat: sentLat } }));
     var said = msg("Placed") + " (" + ll.lat.toFixed(5) + ", " + ll.lng.toFixed(5) + ")";
     Pool.say(status, said);
     Pool.say(pinStatus, said);
@@ -288,6 +289,7 @@
   function clearPin() {
     if (pin) { map.removeLayer(pin); pin = null; }
     lon.value = ""; lat.value = "";
+    form.dispatchEvent(new CustomEvent("pool:pin", { bubbles: true, detail: null }));
     pinStatus.classList.remove("pin-status--error", "pin-status--placed");
     Pool.say(status, msg("Removed"));
     Pool.say(pinStatus, msg("Removed"));
@@ -299,6 +301,12 @@
   });
   form.querySelector("[data-pin-center]").addEventListener("click", function () { setPin(map.getCenter()); });
   form.querySelector("[data-pin-clear]").addEventListener("click", clearPin);
+  /* An address typed in the form's address search (templates/addresses/_search.html) places the pin there. */
+  form.addEventListener("pool:address", function (e) {
+    var ll = L.latLng(e.detail.lat, e.detail.lon);
+    map.setView(ll, Math.max(map.getZoom(), 17));
+    setPin(ll);
+  });
 
   /* A refused comment comes back with the person's words and pin (the fields as sent): show the pin
    * again, or say that it lies outside the area and leave the fields empty. */

@@ -6,18 +6,20 @@ import pytest
 
 from participation.accounts import tokens
 from participation.accounts.models import User
-from participation.comments.models import Report
+from participation.comments.models import Comment, Report
 from participation.database.mixins import utcnow
 from participation.extensions import db
 from tests.browser.conftest import audit, log_in, project_path, wait_for_map
 from tests.conftest import PASSWORD
+from tests.statutes.test_statute_comments import TEXT, add_period
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def site(app, create_town, create_project, create_user, create_comment):
-    """A town with a project in participation, comments with a pin, a reply and a report."""
+def site(app, create_town, create_project, create_user, create_comment, create_statute):
+    """A town with a project in participation, comments with a pin, a reply and a report; a statute in its
+    public display with its text and a statement."""
     town = create_town(slug="neubrandenburg", name="Neubrandenburg")
     project = create_project(town=town)
     resident, other = create_user(), create_user()
@@ -34,12 +36,19 @@ def site(app, create_town, create_project, create_user, create_comment):
         stored.invited_at = utcnow()
         db.session.commit()
         token = tokens.make_token(stored, tokens.INVITE)
+    statute = create_statute(town=town, number="12", sections=TEXT)
+    add_period(app, statute)
+    with app.app_context():
+        db.session.add(Comment(statute_id=statute.id, author_id=other.id, text="Stellungnahme zu § 1",
+                               paragraph_anchor=statute.sections[0].paragraphs[0].anchor, reference="BP12-2026-0001"))
+        db.session.commit()
     return {"town": town, "project": project, "resident": resident, "planner": planner, "admin": admin,
-            "own": own, "invited": invited, "token": token}
+            "own": own, "invited": invited, "token": token, "statute": statute}
 
 
 def _path(name: str, site) -> str:
     slug, project = site["town"].slug, site["project"]
+    statute = f"/{slug}/satzungen/{site['statute'].id}"
     return {
         "start": "/",
         "town": f"/{slug}/",
@@ -63,6 +72,16 @@ def _path(name: str, site) -> str:
         "admin-invite": "/verwaltung/konten/einladen",
         "admin-account": f"/verwaltung/konten/{site['invited'].id}",
         "invitation": f"/konto/einladung/{site['token']}",
+        "statutes": f"/{slug}/satzungen",
+        "statute": statute,
+        "statute-new": f"/{slug}/satzungen/neu",
+        "statute-edit": f"{statute}/bearbeiten",
+        "statute-text": f"{statute}/text",
+        "statute-documents": f"{statute}/dokumente",
+        "statute-periods": f"{statute}/fristen",
+        "statute-import": f"/{slug}/satzungen/import",
+        "here": f"/{slug}/was-gilt-hier?lon=13.255&lat=53.552",
+        "addresses": f"/{slug}/adressen",
     }[name]
 
 
@@ -74,6 +93,10 @@ PAGES = [
     ("comment-edit", "resident"), ("invitation", None),
     ("admin", "admin"), ("admin-towns", "admin"), ("admin-town-new", "admin"), ("admin-town-edit", "admin"),
     ("admin-accounts", "admin"), ("admin-invite", "admin"), ("admin-account", "admin"),
+    ("statutes", None), ("statute", None), ("statute", "resident"), ("statute", "planner"), ("here", None),
+    ("statute-new", "planner"), ("statute-edit", "planner"), ("statute-text", "planner"),
+    ("statute-documents", "planner"), ("statute-periods", "planner"), ("statute-import", "planner"),
+    ("addresses", "planner"),
 ]
 
 
@@ -95,6 +118,9 @@ def test_page_is_clean(context, page, watch, site, name, who):
         assert page.get_by_text("Mehr Bäume am Markt").is_visible()
     if name == "moderation":
         assert page.get_by_text("Bitte prüfen").is_visible()
+    if name == "statute":
+        wait_for_map(page)
+        assert page.get_by_text("Stellungnahme zu § 1").is_visible()
     audit(page, watch)
 
 

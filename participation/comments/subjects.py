@@ -1,0 +1,52 @@
+"""What a comment belongs to — a project or a statute — and the few things that differ between them.
+
+Everything else about comments (rules, lists, replies, supports, reports,
+moderation) is the same for both and takes the subject as it is.
+"""
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import ColumnElement
+
+from participation.comments.models import Comment
+from participation.projects.models import Project
+from participation.projects.permissions import can_view_project
+from participation.statutes.models import Statute
+from participation.statutes.permissions import can_view_statute
+
+Subject = Project | Statute
+
+
+def of_subject(subject: Subject) -> ColumnElement[bool]:
+    """A WHERE clause: the comments of `subject`."""
+    if isinstance(subject, Statute):
+        return Comment.statute_id == subject.id
+    return Comment.project_id == subject.id
+
+
+def belongs_to(comment: Comment, subject: Subject) -> bool:
+    if isinstance(subject, Statute):
+        return comment.statute_id == subject.id
+    return comment.project_id == subject.id
+
+
+def subject_key(subject: Subject) -> str:
+    """"project:3" or "statute:5": the subject in cache scopes and log lines."""
+    return f"{'statute' if isinstance(subject, Statute) else 'project'}:{subject.id}"
+
+
+def can_view_subject(user, subject: Subject) -> bool:
+    if isinstance(subject, Statute):
+        return can_view_statute(user, subject)
+    return can_view_project(user, subject)
+
+
+def subject_url(subject: Subject, **args) -> str:
+    """The subject's page, where its comments are listed; `args` are the list view's and `_anchor`."""
+    if isinstance(subject, Statute):
+        return url_for("statutes.show", slug=subject.municipality.slug, statute_id=subject.id, **args)
+    return url_for("projects.show", slug=subject.municipality.slug, project_id=subject.id, **args)
+
+
+def is_statute(subject: Subject) -> bool:
+    return isinstance(subject, Statute)
