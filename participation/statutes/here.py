@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from shapely.geometry import Point, mapping
 from sqlalchemy import func, select
 
 from geo.xplan.codes import class_label, describe
+from participation.comments.subjects import subject_url
 from participation.database.spatial import covering_rows
 from participation.extensions import db
 from participation.addresses.models import Address
@@ -151,11 +151,6 @@ def map_extent(town: Municipality) -> tuple[float, float, float, float] | None:
     return None
 
 
-def statute_url(statute: Statute, anchor: str | None = None) -> str:
-    url = url_for("statutes.show", slug=statute.municipality.slug, statute_id=statute.id)
-    return f"{url}#{anchor}" if anchor else url
-
-
 def as_json(point: Point, findings: list[Finding], address: str | None = None) -> dict:
     """The answer for the map script and other clients; areas as GeoJSON (EPSG:4326)."""
     return {
@@ -164,11 +159,11 @@ def as_json(point: Point, findings: list[Finding], address: str | None = None) -
         "statutes": [{
             "id": f.statute.id, "number": f.statute.number, "title": f.statute.title,
             "kind": kind_label(f.statute.kind), "status": f.statute.status.value, "status_text": f.status_text,
-            "url": statute_url(f.statute),
+            "url": subject_url(f.statute),
             "area": mapping(f.statute.area) if f.statute.area is not None else None,
             "plan_objects": [{
                 "layer": o.layer, "kind": o.kind, "rules": o.rules, "gml_id": o.gml_id,
-                "paragraphs": [{"label": label, "url": statute_url(f.statute, anchor)} for label, anchor in o.paragraphs],
+                "paragraphs": [{"label": label, "url": subject_url(f.statute, _anchor=anchor)} for label, anchor in o.paragraphs],
             } for o in f.objects],
         } for f in findings],
     }

@@ -47,7 +47,7 @@ def show(slug: str):
             return jsonify(error=_("Give a place as lon and lat, or an address.")), 400
         return jsonify(here.as_json(point, findings, label))
     context = dict(town=town, point=point, address=label, others=others, error=error, findings=findings,
-                   outside=outside, statute_url=here.statute_url, areas=here.map_areas(findings))
+                   outside=outside, areas=here.map_areas(findings))
     status = 400 if error and ("lon" in request.args or "lat" in request.args) else 200
     if request.args.get("teil") == "ergebnis":
         return render_template("statutes/here_results.html", **context), status

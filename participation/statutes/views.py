@@ -13,6 +13,7 @@ from geo.errors import GeoInputError
 from participation.comments.forms import CommentForm
 from participation.comments.listing import comment_form, list_context
 from participation.comments.queries import ListView
+from participation.comments.subjects import subject_url
 from participation.database.mixins import utcnow
 from participation.extensions import db
 from participation.loaders import get_municipality, get_visible_statute
@@ -69,10 +70,6 @@ def can_view_statute_here(statute: Statute | None) -> bool:
     return statute is not None and can_view_statute(current_user, statute)
 
 
-def _show_url(statute: Statute) -> str:
-    return url_for("statutes.show", slug=statute.municipality.slug, statute_id=statute.id)
-
-
 @bp.get("/<slug>/satzungen")
 def register(slug: str):
     town = get_municipality(slug)
@@ -93,7 +90,7 @@ def register_areas(slug: str):
     town = get_municipality(slug)
     view = queries.RegisterView.from_args(request.args)
     features = [
-        queries.area_feature(statute, _show_url(statute), _area_label(statute), STATUS_COLOURS[statute.status])
+        queries.area_feature(statute, subject_url(statute), _area_label(statute), STATUS_COLOURS[statute.status])
         for statute in queries.register_areas(town, current_user, view)
     ]
     response = jsonify({"type": "FeatureCollection", "features": features})
@@ -173,7 +170,7 @@ def create(slug: str):
         if statute is not None:
             db.session.commit()
             flash(_("The statute has been created as a draft. Publish it when its area is set."), "success")
-            return redirect(_show_url(statute))
+            return redirect(subject_url(statute))
     return _form_page(town, form, None)
 
 
@@ -193,7 +190,7 @@ def edit(slug: str, statute_id: int):
         if saved is not None:
             db.session.commit()
             flash(_("The statute has been saved."), "success")
-            return redirect(_show_url(statute))
+            return redirect(subject_url(statute))
     return _form_page(town, form, statute)
 
 
@@ -273,7 +270,7 @@ def publish(slug: str, statute_id: int):
         return redirect(url_for("statutes.edit", slug=slug, statute_id=statute.id) + "#area-heading")
     db.session.commit()
     flash(_("The statute has been published."), "success")
-    return redirect(_show_url(statute))
+    return redirect(subject_url(statute))
 
 
 @bp.post("/<slug>/satzungen/<int:statute_id>/zurueckziehen")
@@ -283,7 +280,7 @@ def unpublish(slug: str, statute_id: int):
     services.unpublish_statute(statute, current_user)
     db.session.commit()
     flash(_("The statute is a draft again; only the town's planners see it."), "success")
-    return redirect(_show_url(statute))
+    return redirect(subject_url(statute))
 
 
 @bp.post("/<slug>/satzungen/<int:statute_id>/loeschen")
@@ -296,7 +293,7 @@ def delete(slug: str, statute_id: int):
         documents.discard_files(statute)  # the rows go with the statute; the files once that is committed
     except services.StatuteRefused as refused:
         flash(_(refused.reason), "danger")
-        return redirect(_show_url(statute))
+        return redirect(subject_url(statute))
     db.session.commit()
     flash(_("The draft has been deleted."), "success")
     return redirect(url_for("statutes.register", slug=town.slug))
@@ -310,4 +307,4 @@ def edit_map(slug: str, statute_id: int):
     if not can_arrange_maps(current_user, town):
         abort(403)
     return edit_map_page(town, statute.map, title=statute_title(statute), area=statute.area,
-                         back_url=_show_url(statute))
+                         back_url=subject_url(statute))

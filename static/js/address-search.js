@@ -10,14 +10,8 @@
   if (!boxes.length) { return; }
   document.documentElement.classList.add("js");
 
-  function fetchJSON(url, signal) {
-    if (window.Pool) { return Pool.fetchJSON(url, { signal: signal }); }
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" }, signal: signal })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      });
-  }
+  /* Every page with the box loads pool.js with its map (map_assets). */
+  function fetchJSON(url, signal) { return Pool.fetchJSON(url, { signal: signal }); }
 
   function mapFor(root) {
     var selector = root.dataset.mapTarget;

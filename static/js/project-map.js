@@ -301,12 +301,9 @@
   });
   form.querySelector("[data-pin-center]").addEventListener("click", function () { setPin(map.getCenter()); });
   form.querySelector("[data-pin-clear]").addEventListener("click", clearPin);
-  /* An address typed in the form's address search (templates/addresses/_search.html) places the pin there. */
-  form.addEventListener("pool:address", function (e) {
-    var ll = L.latLng(e.detail.lat, e.detail.lon);
-    map.setView(ll, Math.max(map.getZoom(), 17));
-    setPin(ll);
-  });
+  /* An address typed in the form's address search (templates/addresses/_search.html) places the pin
+   * there; the search has moved the map already. */
+  form.addEventListener("pool:address", function (e) { setPin(L.latLng(e.detail.lat, e.detail.lon)); });
 
   /* A refused comment comes back with the person's words and pin (the fields as sent): show the pin
    * again, or say that it lies outside the area and leave the fields empty. */
