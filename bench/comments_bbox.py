@@ -54,7 +54,7 @@ def load(count: int) -> int:
     for _ in range(count):
         x, y = rng.uniform(WEST, EAST), rng.uniform(SOUTH, NORTH)
         rows.append({
-            "project_id": project.id, "author_id": user.id, "text": "Bench comment", "is_removed": False,
+            "project_id": project.id, "author_id": user.id, "text": "Bench comment",
             "location": Point(x, y),
             "min_x": x, "max_x": x, "min_y": y, "max_y": y, "created_at": now, "updated_at": now,
         })

@@ -20,6 +20,7 @@ from participation.extensions import babel, csrf, db, limiter, login_manager, mi
 from participation.jobs import feature as jobs
 from participation.layers import feature as layers
 from participation.municipalities import feature as municipalities
+from participation.notifications import feature as notifications
 from participation.projects import feature as projects
 from participation.statutes import feature as statutes
 from participation.web import error_pages, feedback, i18n, input_guard, pages, security, templating
@@ -27,7 +28,8 @@ from participation.web import error_pages, feedback, i18n, input_guard, pages, s
 ROOT = Path(__file__).resolve().parent.parent
 
 #: In this order: town-scoped routes (/<slug>/…) come after the fixed paths they must not shadow.
-FEATURES = (accounts, admin, api, jobs, projects, statutes, addresses, comments, layers, municipalities, demo)
+FEATURES = (accounts, admin, api, jobs, notifications, projects, statutes, addresses, comments, layers, municipalities,
+            demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -1,7 +1,9 @@
 """Import every model so that the mappers and Alembic see the whole schema."""
 from participation.accounts.models import Role, User  # noqa: F401
-from participation.comments.models import Comment, Report, Support  # noqa: F401
-from participation.municipalities.models import Municipality, memberships  # noqa: F401
+from participation.comments.models import (  # noqa: F401
+    Comment, CommentAttachment, CommentPhoto, ModerationEvent, OfficialAnswer, Report, Support,
+)
+from participation.municipalities.models import Municipality, TownBlock, memberships  # noqa: F401
 from participation.projects.models import Category, Phase, Project  # noqa: F401
 from participation.jobs.models import Job, JobStatus  # noqa: F401
 from participation.layers.models import Layer, LayerFeature, LayerVersion  # noqa: F401
@@ -11,3 +13,4 @@ from participation.statutes.models import (  # noqa: F401
     PeriodChange, Statute, StatuteDocument, StatuteParagraph, StatutePeriod, StatuteSection,
 )
 from participation.addresses.models import Address, AddressList  # noqa: F401
+from participation.notifications.models import Follow, MailOptOut, SentNotice  # noqa: F401

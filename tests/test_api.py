@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from participation.accounts.models import Role, User
-from participation.comments.models import Comment
+from participation.comments.models import Comment, Visibility
 from participation.extensions import db
 from tests.conftest import INSIDE, OUTSIDE, csrf_token
 
@@ -103,7 +103,7 @@ def test_pins_as_geojson_and_removed_ones_hidden(app, client, create_project, cr
     removed = create_comment(project, author, text="Removed")
     create_comment(project, author, text="Reply", parent=shown)
     with app.app_context():
-        db.session.get(Comment, removed.id).is_removed = True
+        db.session.get(Comment, removed.id).visibility = Visibility.HIDDEN
         db.session.commit()
     body = client.get(f"{comments_url(project)}?bbox={EVERYWHERE}").get_json()
     assert (body["numberMatched"], body["numberReturned"]) == (1, 1)

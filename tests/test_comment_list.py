@@ -7,10 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import pytest
 from shapely.geometry import Point
-from sqlalchemy import event, select, update
+from sqlalchemy import event, update
 
 from geo.bbox import BBox
-from participation.comments.models import Comment, Report, Support
+from participation.comments.models import Comment, Report, Support, Visibility
 from participation.comments.queries import PAGE_SIZE, ListView, comment_page
 from participation.extensions import db
 from participation.projects.models import Project
@@ -262,12 +262,25 @@ def test_the_list_alone_for_the_script(app, client, create_project, create_user)
     assert _listed_ids(html) == [older, newer]
 
 
-def test_an_hidden_comment_is_not_counted(app, client, create_project, create_user):
+def test_a_hidden_comment_stays_in_its_place_with_the_reason_but_not_its_words(app, client, create_project,
+                                                                                 create_user):
     project = create_project()
     shown, removed = _comments(app, project, create_user(), 2)
     with app.app_context():
-        db.session.execute(update(Comment).where(Comment.id == removed).values(is_removed=True))
+        db.session.execute(update(Comment).where(Comment.id == removed).values(
+            visibility=Visibility.HIDDEN, hidden_reason="Beleidigung"))
         db.session.commit()
-        assert db.session.scalar(select(Comment.is_removed).where(Comment.id == removed))
     html = client.get(f"{project_url(project)}?teil=liste").get_data(as_text=True)
-    assert _listed_ids(html) == [shown] and "1 Kommentar<" in html
+    assert _listed_ids(html) == [removed, shown]
+    assert "Von der Moderation entfernt: Beleidigung" in html
+    assert "Comment 1" not in html and "Comment 0" in html
+
+
+def test_a_comment_waiting_for_approval_is_neither_listed_nor_counted(app, client, create_project, create_user):
+    project = create_project()
+    shown, waiting = _comments(app, project, create_user(), 2)
+    with app.app_context():
+        db.session.execute(update(Comment).where(Comment.id == waiting).values(visibility=Visibility.PENDING))
+        db.session.commit()
+    html = client.get(f"{project_url(project)}?teil=liste").get_data(as_text=True)
+    assert _listed_ids(html) == [shown] and "1 Kommentar<" in html and "Comment 1" not in html

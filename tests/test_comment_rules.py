@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from participation.comments.models import Comment
+from participation.comments.models import Comment, Visibility
 from participation.extensions import db
 from tests.conftest import INSIDE, OUTSIDE, csrf_token
 
@@ -129,7 +129,7 @@ def test_reply_to_a_removed_comment(app, send, create_comment, create_user):
     # The page of a comment that never existed is a 404 (below); a removed one is still in the database.
     gone = create_comment(send.project, create_user())
     with app.app_context():
-        db.session.get(Comment, gone.id).is_removed = True
+        db.session.get(Comment, gone.id).visibility = Visibility.HIDDEN
         db.session.commit()
     _assert_same_answer(send, {}, {}, "parent_id", comment=gone)
     for lang in LANGUAGES:  # an id that names nothing gets the same answer from the API

@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from participation.comments.models import Comment
+from participation.comments.models import Comment, Visibility
 from participation.extensions import db
 from tests.conftest import INSIDE, OUTSIDE, csrf_token
 
@@ -109,7 +109,7 @@ def world(app, client, create_project, create_user, create_comment, login):
     reply = create_comment(project, author, parent=comment)
     removed = create_comment(project, author, text="Gone")
     with app.app_context():
-        db.session.get(Comment, removed.id).is_removed = True
+        db.session.get(Comment, removed.id).visibility = Visibility.HIDDEN
         db.session.commit()
     layers = make_layers(app, project.municipality_id)
     statutes = make_statutes(app, project.municipality_id)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from participation.accounts.models import Role
 from participation.comments import services
-from participation.comments.models import Comment, Report, Support
+from participation.comments.models import Comment, Report, Support, Visibility
 from participation.extensions import db
 from tests.conftest import INSIDE, csrf_token
 
@@ -108,7 +108,7 @@ def test_a_reply_stops_editing_and_says_why(app, client, mine, create_user, crea
     assert element.xpath(f".//form[contains(@action, '/kommentare/{comment.id}/loeschen')]")  # deleting still works
     # A reply a moderator removed is no answer any more.
     with app.app_context():
-        db.session.get(Comment, reply.id).is_removed = True
+        db.session.get(Comment, reply.id).visibility = Visibility.HIDDEN
         db.session.commit()
     assert edit(app, client, comment, "Now it may change", project.categories[0].id).status_code == 302
 
@@ -150,7 +150,7 @@ def test_anonymous_is_sent_to_log_in(app, client, create_project, create_user, c
 def test_a_removed_comment_cannot_be_changed_or_deleted_by_its_author(app, client, mine):
     project, _author, comment = mine
     with app.app_context():
-        db.session.get(Comment, comment.id).is_removed = True
+        db.session.get(Comment, comment.id).visibility = Visibility.HIDDEN
         db.session.commit()
     assert client.get(comment_url(app, comment, "bearbeiten")).status_code == 403
     token = csrf_token(client, project_url(project))
@@ -259,7 +259,7 @@ def test_a_placeholder_stays_only_while_a_visible_reply_stands_under_it(app, cli
     replier = create_user()
     removed = create_comment(project, replier, text="Removed by the moderators", parent=comment)
     with app.app_context():
-        db.session.get(Comment, removed.id).is_removed = True
+        db.session.get(Comment, removed.id).visibility = Visibility.HIDDEN
         db.session.commit()
     response = client.post(comment_url(app, comment, "loeschen"), headers=EN,
                            data={"csrf_token": csrf_token(client, project_url(project))})

@@ -6,7 +6,7 @@ from shapely.geometry import Point, box
 from sqlalchemy import select, text
 
 from geo.bbox import BBox
-from participation.comments.models import Comment
+from participation.comments.models import Comment, Visibility
 from participation.comments.queries import pins_in_bbox
 from participation.database.spatial import area_covers, intersects_bbox
 from participation.extensions import db
@@ -21,7 +21,7 @@ def insert_comments(project_id: int, points, author_id=None, parent_id=None, rem
     comments = []
     for n, point in enumerate(points):
         comment = Comment(project_id=project_id, author_id=author_id, text=f"Pin {n}", parent_id=parent_id,
-                          is_removed=removed)
+                          visibility=Visibility.HIDDEN if removed else Visibility.PUBLISHED)
         comment.set_location(point)
         comments.append(comment)
     db.session.add_all(comments)

@@ -202,7 +202,7 @@ def create_comment(project_id: int):
 @bp.get("/comments/<int:comment_id>")
 def comment(comment_id: int):
     item = get_by_id(Comment, comment_id)
-    gone = item is None or item.is_removed or item.deleted_at is not None  # removed, or deleted by its author
+    gone = item is None or not item.is_published or item.deleted_at is not None  # waiting, hidden, or deleted by its author
     if gone or not can_view_subject(current_user, item.subject):
         abort(404)
     ids = [item.id]

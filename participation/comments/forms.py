@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 
@@ -22,6 +22,7 @@ class CommentForm(FlaskForm):
     #: the plan objects at the pin, which the page's script asks the server for.
     plan_object = SelectField(_l("On which plan object?"), validate_choice=False,
                               description=_l("The plan objects at the pin; choose one to comment on it."))
+    notify = BooleanField(_l("Tell me by e-mail when the town answers my comment"))
 
     def __init__(self, *args, subject=None, paragraphs=(), **kwargs):
         """`paragraphs`: (anchor, label) of a statute's paragraphs, to choose from."""

@@ -1,15 +1,51 @@
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+from datetime import date, datetime
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participation.database.mixins import BBoxMixin, TimestampMixin
+from participation.database.mixins import BBoxMixin, TimestampMixin, utcnow
 from participation.database.spatial import SpatialTable
-from participation.database.types import Geometry, UTCDateTime
+from participation.database.types import Geometry, UTCDateTime, text_enum
 from participation.extensions import db
+
+
+class Visibility(enum.StrEnum):
+    """Whether the public sees a comment: a pre-moderated one waits for approval, a hidden one stays
+    for the record and shows only "removed by moderation" with the reason."""
+
+    PENDING = "pending"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+
+
+class CommentState(enum.StrEnum):
+    """How far the town has dealt with a comment; residents see it."""
+
+    RECEIVED = "received"
+    IN_REVIEW = "in_review"
+    ANSWERED = "answered"
+
+
+class Decision(enum.StrEnum):
+    """The weighing (Abwägung) of a comment: public only once the planner publishes the result."""
+
+    ACCEPTED = "accepted"
+    PARTLY_ACCEPTED = "partly_accepted"
+    NOT_ACCEPTED = "not_accepted"
+    NOTED = "noted"
+
+
+class Channel(enum.StrEnum):
+    """How a comment reached the town: online by its author, or entered by a planner on someone's behalf."""
+
+    ONLINE = "online"
+    LETTER = "letter"
+    EMAIL = "email"
+    WORKSHOP = "workshop"
 
 
 class Comment(TimestampMixin, BBoxMixin, db.Model):
@@ -45,8 +81,31 @@ class Comment(TimestampMixin, BBoxMixin, db.Model):
     text: Mapped[str] = mapped_column(Text)
     #: The pin, a Point in EPSG:4326; None for comments without a place.
     location: Mapped[BaseGeometry | None] = mapped_column(Geometry("POINT"))
-    #: Set by a moderator; the comment stays for the record but is not shown.
-    is_removed: Mapped[bool] = mapped_column(default=False)
+    visibility: Mapped[Visibility] = mapped_column(
+        text_enum(Visibility), default=Visibility.PUBLISHED, server_default=Visibility.PUBLISHED.value)
+    #: Why a moderator hid it; shown publicly in its place.
+    hidden_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    #: A moderator found it says the same as another comment.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="SET NULL"))
+    state: Mapped[CommentState] = mapped_column(
+        text_enum(CommentState), default=CommentState.RECEIVED, server_default=CommentState.RECEIVED.value)
+    #: The town's public answer, which may answer several similar comments at once.
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("official_answer.id", ondelete="SET NULL"), index=True)
+    #: The weighing of a formal comment; public with the subject's published result.
+    decision: Mapped[Decision | None] = mapped_column(text_enum(Decision))
+    decision_reasoning: Mapped[str] = mapped_column(Text, default="", server_default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: The author asked to be told by e-mail when the town answers.
+    notify_on_answer: Mapped[bool] = mapped_column(default=False, server_default="0")
+    channel: Mapped[Channel] = mapped_column(
+        text_enum(Channel), default=Channel.ONLINE, server_default=Channel.ONLINE.value)
+    #: For input a planner entered on someone's behalf: the day it reached the town, who entered it,
+    #: and the sender's name and e-mail address (for the result notice; never public, never exported).
+    received_on: Mapped[date | None] = mapped_column(Date)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    sender_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    sender_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     #: When the author last changed the text (only possible before the first reply or answer).
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: When the author deleted it; kept (text emptied, no place) only as a placeholder for its replies.
@@ -55,11 +114,20 @@ class Comment(TimestampMixin, BBoxMixin, db.Model):
     project: Mapped["Project | None"] = relationship()  # noqa: F821
     statute: Mapped["Statute | None"] = relationship()  # noqa: F821
     paragraph: Mapped["StatuteParagraph | None"] = relationship()  # noqa: F821
-    author: Mapped["User | None"] = relationship()  # noqa: F821
+    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])  # noqa: F821
+    entered_by: Mapped["User | None"] = relationship(foreign_keys=[entered_by_id])  # noqa: F821
+    answer: Mapped["OfficialAnswer | None"] = relationship(back_populates="comments")
+    duplicate_of: Mapped["Comment | None"] = relationship(remote_side=[id], foreign_keys=[duplicate_of_id])
+    photos: Mapped[list["CommentPhoto"]] = relationship(
+        order_by="CommentPhoto.position", cascade="all, delete-orphan", back_populates="comment")
+    attachments: Mapped[list["CommentAttachment"]] = relationship(
+        order_by="CommentAttachment.id", cascade="all, delete-orphan", back_populates="comment")
     category: Mapped["Category | None"] = relationship()  # noqa: F821
-    parent: Mapped["Comment | None"] = relationship(remote_side=[id], back_populates="replies")
+    parent: Mapped["Comment | None"] = relationship(remote_side=[id], back_populates="replies",
+                                                    foreign_keys=[parent_id])
     replies: Mapped[list["Comment"]] = relationship(
-        back_populates="parent", order_by="Comment.created_at", cascade="all, delete-orphan"
+        back_populates="parent", order_by="Comment.created_at", cascade="all, delete-orphan",
+        foreign_keys=[parent_id],
     )
     supports: Mapped[list["Support"]] = relationship(cascade="all, delete-orphan", back_populates="comment")
 
@@ -67,6 +135,20 @@ class Comment(TimestampMixin, BBoxMixin, db.Model):
     def subject(self):
         """The project or statute the comment belongs to."""
         return self.project if self.project_id is not None else self.statute
+
+    @property
+    def is_removed(self) -> bool:
+        """Hidden by a moderator (the record stays)."""
+        return self.visibility is Visibility.HIDDEN
+
+    @property
+    def is_published(self) -> bool:
+        return self.visibility is Visibility.PUBLISHED
+
+    @property
+    def on_behalf(self) -> bool:
+        """Entered by a planner for someone who wrote by letter, e-mail or at a workshop."""
+        return self.channel is not Channel.ONLINE
 
     @property
     def is_formal(self) -> bool:
@@ -104,6 +186,82 @@ class Report(TimestampMixin, db.Model):
     reason: Mapped[str] = mapped_column(String(500), default="")
     #: Set when a moderator has dealt with the report (removed or kept the comment).
     is_resolved: Mapped[bool] = mapped_column(default=False)
+    #: What the moderator did, for the reporter to see: "hidden", "kept" or "duplicate".
+    outcome: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     comment: Mapped[Comment] = relationship()
     reporter: Mapped["User"] = relationship()  # noqa: F821
+
+
+class OfficialAnswer(TimestampMixin, db.Model):
+    """The town's public answer to one comment or to several similar ones, written by a planner."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    author: Mapped["User | None"] = relationship()  # noqa: F821
+    comments: Mapped[list[Comment]] = relationship(back_populates="answer", order_by="Comment.id")
+
+
+class CommentPhoto(TimestampMixin, db.Model):
+    """A photo a resident attached, decoded and re-encoded (no EXIF or GPS left), with a thumbnail."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    #: File names under the instance's photo folder (random, never the uploaded name).
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    thumbnail_name: Mapped[str] = mapped_column(String(100), unique=True)
+    media_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(default=0)
+    height: Mapped[int] = mapped_column(default=0)
+    size: Mapped[int] = mapped_column(default=0)
+
+    comment: Mapped[Comment] = relationship(back_populates="photos")
+
+
+class CommentAttachment(TimestampMixin, db.Model):
+    """A scan of a letter or the notes of a workshop, entered with a comment on someone's behalf.
+    It holds personal data: only the town's planners can open it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+
+    comment: Mapped[Comment] = relationship(back_populates="attachments")
+
+
+class ModerationAction(enum.StrEnum):
+    APPROVED = "approved"
+    HIDDEN = "hidden"
+    RESTORED = "restored"
+    DUPLICATE = "duplicate"
+    REPORTS_DISMISSED = "reports_dismissed"
+    ACCOUNT_BLOCKED = "account_blocked"
+    ACCOUNT_UNBLOCKED = "account_unblocked"
+
+
+class ModerationEvent(db.Model):
+    """One line of the moderation log: who did what to which comment, when and why.
+
+    Written once, never changed or deleted through the app (`participation.moderation.audit` refuses
+    it in the session). The comment id is a plain number, so that the line outlives the comment; the
+    moderator's name is copied for the same reason.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(index=True)
+    #: For an account block: the account.
+    user_id: Mapped[int | None] = mapped_column()
+    actor_id: Mapped[int | None] = mapped_column()
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[ModerationAction] = mapped_column(text_enum(ModerationAction))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -15,6 +15,7 @@ from flask_login import current_user
 from participation.accounts.permissions import is_planner_for
 from participation.comments.models import Comment
 from participation.extensions import limiter
+from participation.municipalities.permissions import is_blocked_in
 from participation.statutes import periods
 from participation.comments.subjects import Subject, can_view_subject, is_statute
 from participation.projects.permissions import is_participation_open, local_today
@@ -31,6 +32,8 @@ def comment_refusal(user, subject: Subject) -> str | None:
         return _("Please log in to comment.")
     if not user.is_confirmed:
         return _("Please confirm your e-mail address first.")
+    if is_blocked_in(user, subject.municipality):
+        return _("The moderators have blocked your account from writing here.")
     return None
 
 
@@ -49,8 +52,9 @@ def can_comment(user, subject: Subject) -> bool:
 
 
 def is_shown(comment: Comment) -> bool:
-    """Neither removed by a moderator nor deleted by its author (a placeholder for its replies)."""
-    return not comment.is_removed and comment.deleted_at is None
+    """Published (neither waiting for approval nor hidden by a moderator) and not deleted by its author
+    (a placeholder for its replies)."""
+    return comment.is_published and comment.deleted_at is None
 
 
 def can_support(user, comment: Comment) -> bool:
@@ -84,16 +88,16 @@ def is_own(user, comment: Comment) -> bool:
 
 
 def visible_replies(comment: Comment) -> list[Comment]:
-    return [reply for reply in comment.replies if not reply.is_removed]
+    return [reply for reply in comment.replies if reply.is_published]
 
 
 def is_answered(comment: Comment, replies: list[Comment]) -> bool:
     """Someone has answered the comment, so its words must stay as they were answered.
 
-    `replies` are its visible replies (`visible_replies`; the list page has them at hand). The planners'
-    official answer will be the second condition here.
+    `replies` are its visible replies (`visible_replies`; the list page has them at hand); the town's
+    official answer counts too.
     """
-    return bool(replies)
+    return bool(replies) or comment.answer_id is not None
 
 
 def edit_refusal(user, comment: Comment, replies: list[Comment]) -> str | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from geo.bbox import BBox, parse_bbox
 from geo.errors import GeoInputError
-from participation.comments.models import Comment, Report, Support
+from participation.comments.models import Comment, Report, Support, Visibility
 from participation.database.spatial import intersects_bbox
 from participation.extensions import db
 from participation.comments.subjects import Subject, of_subject
@@ -94,12 +94,17 @@ class CommentPage:
     reported_by_me: set[int] = field(default_factory=set)
 
 
+#: What the public list shows: published comments, and hidden ones as "removed by moderation: reason".
+LISTED = (Visibility.PUBLISHED, Visibility.HIDDEN)
+
+
 def _visible_top_level(subject: Subject):
-    """Top-level comments not removed; one its author deleted only while a visible reply stands under it."""
+    """Top-level comments published or hidden by a moderator (shown as such); one its author deleted
+    only while a published reply stands under it. Comments waiting for approval are not listed."""
     reply = aliased(Comment)
-    answered = exists().where(reply.parent_id == Comment.id, reply.is_removed.is_(False))
+    answered = exists().where(reply.parent_id == Comment.id, reply.visibility == Visibility.PUBLISHED)
     return select(Comment).where(
-        of_subject(subject), Comment.parent_id.is_(None), Comment.is_removed.is_(False),
+        of_subject(subject), Comment.parent_id.is_(None), Comment.visibility.in_(LISTED),
         or_(Comment.deleted_at.is_(None), answered),
     )
 
@@ -151,7 +156,7 @@ def comment_page(subject: Subject, user, view: ListView) -> CommentPage:
     for reply in db.session.scalars(
         select(Comment)
         .options(selectinload(Comment.author))
-        .where(Comment.parent_id.in_(ids), Comment.is_removed.is_(False))
+        .where(Comment.parent_id.in_(ids), Comment.visibility.in_(LISTED))
         .order_by(Comment.created_at, Comment.id)
     ):
         page.replies.setdefault(reply.parent_id, []).append(reply)
@@ -172,7 +177,7 @@ def pins_in_bbox(subject: Subject, bbox: BBox, limit: int,
     where = [
         of_subject(subject),
         Comment.parent_id.is_(None),
-        Comment.is_removed.is_(False),
+        Comment.visibility == Visibility.PUBLISHED,
         intersects_bbox(db.session.get_bind().dialect, Comment, Comment.spatial, bbox),
     ]
     if category_id is not None:
@@ -193,7 +198,7 @@ def reply_counts(ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Comment.parent_id, func.count())
-        .where(Comment.parent_id.in_(ids), Comment.is_removed.is_(False))
+        .where(Comment.parent_id.in_(ids), Comment.visibility == Visibility.PUBLISHED)
         .group_by(Comment.parent_id)
     )
     return dict(rows.all())

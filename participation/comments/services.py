@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from geo.errors import GeoInputError
 from geo.points import parse_point
 from participation.cache import invalidate
-from participation.comments.models import Comment, Report, Support
+from participation.comments.models import Comment, Report, Support, Visibility
 from participation.comments.subjects import Subject, belongs_to, is_statute, subject_key
 from participation.database.mixins import utcnow
 from participation.database.spatial import area_covers
@@ -107,7 +107,7 @@ def _text(text: object) -> str:
 def _parent(subject: Subject, parent_id: object) -> Comment:
     valid_id = isinstance(parent_id, int) and not isinstance(parent_id, bool)
     parent = get_by_id(Comment, parent_id) if valid_id else None
-    if parent is None or not belongs_to(parent, subject) or parent.is_removed or parent.deleted_at is not None:
+    if parent is None or not belongs_to(parent, subject) or not parent.is_published or parent.deleted_at is not None:
         raise _Refused(_("The comment you reply to does not exist."))
     if parent.parent_id is not None:
         raise _Refused(_("Replies can only be made to top-level comments."))
@@ -158,9 +158,12 @@ def _plan_object(subject: Subject, layer_id: object, feature_id: object) -> tupl
     return layer_id, feature_id
 
 
-def create_comment(subject: Subject, author, draft: CommentDraft) -> Comment:
+def create_comment(subject: Subject, author, draft: CommentDraft, notify_on_answer: bool = False) -> Comment:
+    """Save a new comment or reply; under pre-moderation it waits for a moderator's approval."""
     comment = Comment(
         author_id=author.id,
+        visibility=Visibility.PENDING if subject.pre_moderation else Visibility.PUBLISHED,
+        notify_on_answer=notify_on_answer,
         text=draft.text,
         category_id=draft.category_id,
         parent=draft.parent,
@@ -243,7 +246,7 @@ def report(comment: Comment, user, reason: str) -> bool:
 
 def remove(comment: Comment, moderator) -> None:
     """Hide a comment for good; its reports count as handled."""
-    comment.is_removed = True
+    comment.visibility = Visibility.HIDDEN
     invalidate(comments_scope(comment.subject))
     for item in db.session.query(Report).filter_by(comment_id=comment.id, is_resolved=False):
         item.is_resolved = True

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from participation.comments import queries, services
 from participation.comments.forms import CommentForm, EditCommentForm, ReplyForm, ReportForm
+from participation.comments.labels import channel_received, comment_state_label, decision_label
 from participation.comments.listing import comment_form_for, comment_map_attributes, has_addresses
 from participation.comments.models import Comment
 from participation.comments.permissions import (
@@ -39,6 +40,9 @@ bp.add_app_template_global(can_edit, "can_edit_comment")
 bp.add_app_template_global(subject_url, "subject_url")
 bp.add_app_template_global(comment_map_attributes, "comment_map_attributes")
 bp.add_app_template_global(has_addresses, "has_addresses")
+bp.add_app_template_global(comment_state_label, "comment_state_label")
+bp.add_app_template_global(decision_label, "decision_label")
+bp.add_app_template_global(channel_received, "channel_received")
 
 #: The comment form on the project page; messages about a new comment that was refused go there.
 FORM_TARGET = "comment-form"
@@ -160,7 +164,7 @@ def _create(subject: Subject):
         )
     except services.CommentInputError as error:
         return _refused_at_form(subject, error.problems.values())
-    comment = services.create_comment(subject, current_user, draft)
+    comment = services.create_comment(subject, current_user, draft, notify_on_answer=bool(form.notify.data))
     receipt = receipts.issue_receipt(comment) if is_statute(subject) else None
     db.session.commit()
     count_write()
@@ -169,6 +173,10 @@ def _create(subject: Subject):
         flash_at(comment_target(comment.id), _(
             "Thank you! Your statement has been received with the reference number {reference}. "
             "A receipt with its full text is on its way to your e-mail address.").format(reference=comment.reference))
+    elif not comment.is_published:  # pre-moderation: not on the list yet, so the message goes to the form
+        flash_at(FORM_TARGET, _("Thank you! Your comment has been received. It will be shown once a moderator "
+                                "has approved it."))
+        return _back(subject, ListView(), FORM_TARGET)
     else:
         flash_at(comment_target(comment.id), _("Thank you! Your comment has been published."))
     return _back(subject, ListView(), comment_target(comment.id))
@@ -192,6 +200,9 @@ def reply(slug: str, comment_id: int):
     created = services.create_comment(comment.subject, current_user, draft)
     db.session.commit()
     count_write()
+    if not created.is_published:
+        return _back_to_comment(comment, _("Thank you! Your reply has been received. It will be shown once a "
+                                           "moderator has approved it."))
     return _back_to_comment(created, _("Thank you! Your reply has been published."))
 
 

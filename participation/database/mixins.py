@@ -40,3 +40,12 @@ class BBoxMixin:
             self.min_x = self.min_y = self.max_x = self.max_y = None
         else:
             self.min_x, self.min_y, self.max_x, self.max_y = geometry.bounds
+
+
+class ModeratedMixin:
+    """What a project and a statute share about their comments' moderation and weighing."""
+
+    #: New comments are shown only after a moderator approved them (else at once, moderated afterwards).
+    pre_moderation: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: When the planner published the weighing's outcome (Abwägungsergebnis); until then decisions are internal.
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,19 +11,22 @@ from participation.jobs.services import enqueue
 from participation.web.mail import send_mail
 
 
-def mail(ctx, to: str, subject: str, body: str) -> dict:
+def mail(ctx, to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> dict:
     """Send one mail (queued so that a slow mail server never slows a page)."""
-    send_mail(to, subject, body)
+    send_mail(to, subject, body, headers)
     return {"sent": True}
 
 
-def queue_mail(to: str, subject: str, body: str) -> None:
+def queue_mail(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
     """Send by a worker when Redis is configured; else right after the commit, in this process.
 
     A failure is recorded on the job (``flask jobs list --status failed``) and
     can be retried; the person can also ask for a new link.
     """
-    enqueue("mail", {"to": to, "subject": subject, "body": body}, inline=True)
+    params = {"to": to, "subject": subject, "body": body}
+    if headers:
+        params["headers"] = headers
+    enqueue("mail", params, inline=True)
 
 
 def selftest(ctx, seconds: float = 2.0, steps: int = 10) -> dict:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Column, ForeignKey, String, Table
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participation.database.mixins import TimestampMixin
-from participation.database.types import Geometry
+from participation.database.mixins import TimestampMixin, utcnow
+from participation.database.types import Geometry, UTCDateTime
 from participation.extensions import db
 
 #: Which municipalities a planner or GIS-team account works for.
@@ -38,3 +40,18 @@ class Municipality(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Municipality {self.slug}>"
+
+
+class TownBlock(db.Model):
+    """An account a moderator blocked from writing in one town (comments, replies, supports, reports)."""
+
+    __table_args__ = (UniqueConstraint("municipality_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    blocked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])  # noqa: F821

@@ -1,7 +1,11 @@
 """Who may see and manage a municipality's content."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from participation.accounts.permissions import is_planner_for
+from participation.extensions import db
+from participation.municipalities.models import TownBlock
 
 
 def can_manage_projects(user, municipality) -> bool:
@@ -15,3 +19,11 @@ def can_moderate(user, municipality) -> bool:
 def can_manage_town(user, municipality) -> bool:
     """Name and logo: the town's planners and admins."""
     return is_planner_for(user, municipality)
+
+
+def is_blocked_in(user, municipality) -> bool:
+    """A moderator blocked the account from writing in this town."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(select(TownBlock.id).where(
+        TownBlock.municipality_id == municipality.id, TownBlock.user_id == user.id)) is not None

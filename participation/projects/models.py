@@ -7,7 +7,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participation.database.mixins import BBoxMixin, TimestampMixin
+from participation.database.mixins import BBoxMixin, ModeratedMixin, TimestampMixin
 from participation.database.spatial import SpatialTable
 from participation.database.types import Geometry, text_enum
 from participation.extensions import db
@@ -24,7 +24,7 @@ class Phase(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Project(HasMap, TimestampMixin, BBoxMixin, db.Model):
+class Project(HasMap, TimestampMixin, BBoxMixin, ModeratedMixin, db.Model):
     spatial = SpatialTable("project", "area")
 
     id: Mapped[int] = mapped_column(primary_key=True)

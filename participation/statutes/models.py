@@ -13,7 +13,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participation.database.mixins import BBoxMixin, TimestampMixin
+from participation.database.mixins import BBoxMixin, ModeratedMixin, TimestampMixin
 from participation.database.spatial import SpatialTable
 from participation.database.types import Geometry, UTCDateTime, text_enum
 from participation.extensions import db
@@ -47,7 +47,7 @@ class LegalStatus(enum.StrEnum):
     REPEALED = "repealed"
 
 
-class Statute(HasMap, TimestampMixin, BBoxMixin, db.Model):
+class Statute(HasMap, TimestampMixin, BBoxMixin, ModeratedMixin, db.Model):
     spatial = SpatialTable("statute", "area")
 
     id: Mapped[int] = mapped_column(primary_key=True)

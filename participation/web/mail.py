@@ -22,20 +22,25 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def build_message(to: str, subject: str, body: str) -> EmailMessage:
+def build_message(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> EmailMessage:
+    """A plain-text mail; `headers` adds fields such as List-Unsubscribe (names and values without line breaks)."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.now(timezone.utc))
     message["Message-ID"] = make_msgid(domain="beteiligungspool")
+    for name, value in (headers or {}).items():
+        if "\n" in name + value or "\r" in name + value:
+            raise ValueError("a mail header must be one line")
+        message[name] = value
     message.set_content(body)
     return message
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text mail; logs the recipient's id only, not the text."""
-    message = build_message(to, subject, body)
+def send_mail(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+    """Send a plain-text mail; logs the subject only, neither the recipient nor the text."""
+    message = build_message(to, subject, body, headers)
     config = current_app.config
     if config["MAIL_SERVER"]:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
