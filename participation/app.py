@@ -18,18 +18,21 @@ from participation.comments import feature as comments
 from participation.demo import feature as demo
 from participation.extensions import babel, csrf, db, limiter, login_manager, migrate
 from participation.jobs import feature as jobs
+from participation.intake import feature as intake
 from participation.layers import feature as layers
+from participation.moderation import feature as moderation
 from participation.municipalities import feature as municipalities
 from participation.notifications import feature as notifications
 from participation.projects import feature as projects
 from participation.statutes import feature as statutes
+from participation.weighing import feature as weighing
 from participation.web import error_pages, feedback, i18n, input_guard, pages, security, templating
 
 ROOT = Path(__file__).resolve().parent.parent
 
 #: In this order: town-scoped routes (/<slug>/…) come after the fixed paths they must not shadow.
-FEATURES = (accounts, admin, api, jobs, notifications, projects, statutes, addresses, comments, layers, municipalities,
-            demo)
+FEATURES = (accounts, admin, api, jobs, notifications, projects, statutes, addresses, comments, moderation, weighing,
+            intake, layers, municipalities, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -116,6 +116,14 @@ STATIC = {
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     "COMMENT_MAX_LENGTH": 2000,
+    #: Photos on a comment (participation/images.py): each file at most this large and with at most this
+    #: many pixels (checked before decoding; 40 million is more than a 12–24 megapixel phone camera makes
+    #: and about 160 MB while decoded), stored at most PHOTO_MAX_EDGE pixels on its longer side.
+    "PHOTOS_PER_COMMENT": 3,
+    "PHOTO_MAX_BYTES": 10 * 1024 * 1024,
+    "PHOTO_MAX_PIXELS": 40_000_000,
+    "PHOTO_MAX_EDGE": 2048,
+    "PHOTO_THUMB_EDGE": 400,
     "API_MAX_FEATURES": 5000,
     "CONFIRM_TOKEN_MAX_AGE": 3 * 24 * 3600,
     "RESET_TOKEN_MAX_AGE": 2 * 3600,

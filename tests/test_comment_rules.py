@@ -205,5 +205,5 @@ def test_fields_are_still_marked_required(client, send):
     form = page[page.index('<section id="comment-form"'):page.index("</section>", page.index('id="comment-form"'))]
     assert re.search(r"<textarea[^>]*\bname=\"text\"[^>]*\brequired\b", form)
     assert re.search(r"<select[^>]*\bname=\"category\"[^>]*\brequired\b", form)
-    assert "(optional)" in form  # the place is optional ...
-    assert form.count("(optional)") == 1  # ... and nothing else is labelled so
+    assert "(optional)" in form  # the place and the photos are optional ...
+    assert form.count("(optional)") == 2  # ... and nothing else is labelled so

@@ -31,6 +31,13 @@ BELOW = {
     "participation.admin": ("participation.api", "participation.comments", "participation.demo",
                             "participation.layers", "participation.maps", "participation.projects"),
     "participation.safe_http": ("participation.",),
+    # The planners' work sits on top of comments: comments know none of it.
+    "participation.comments": ("participation.moderation", "participation.weighing", "participation.intake",
+                               "participation.notifications", "participation.api", "participation.demo"),
+    "participation.notifications": ("participation.moderation", "participation.weighing", "participation.intake",
+                                    "participation.api", "participation.demo"),
+    "participation.moderation": ("participation.weighing", "participation.intake", "participation.api",
+                                 "participation.demo"),
     "participation.database": ("participation.accounts", "participation.comments", "participation.layers",
                                "participation.maps", "participation.projects", "participation.statutes",
                                "participation.addresses", "participation.jobs"),

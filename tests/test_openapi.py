@@ -11,6 +11,7 @@ from referencing.jsonschema import DRAFT202012
 
 from participation.comments.models import Comment, Visibility
 from participation.extensions import db
+from participation.projects.models import Project
 from tests.conftest import INSIDE, OUTSIDE, csrf_token
 
 PREFIX = "/api/v1"
@@ -104,16 +105,18 @@ def world(app, client, create_project, create_user, create_comment, login):
     project = create_project()
     closed = create_project(town=project.municipality, start=yesterday - timedelta(days=9), end=yesterday)
     draft = create_project(town=project.municipality, phase="draft")
+    moderated = create_project(town=project.municipality)
     author = create_user()
     comment = create_comment(project, author)
     reply = create_comment(project, author, parent=comment)
     removed = create_comment(project, author, text="Gone")
     with app.app_context():
         db.session.get(Comment, removed.id).visibility = Visibility.HIDDEN
+        db.session.get(Project, moderated.id).pre_moderation = True
         db.session.commit()
     layers = make_layers(app, project.municipality_id)
     statutes = make_statutes(app, project.municipality_id)
-    return {"project": project, "closed": closed, "draft": draft, "comment": comment, "reply": reply, **layers, **statutes,
+    return {"project": project, "closed": closed, "draft": draft, "moderated": moderated, "comment": comment, "reply": reply, **layers, **statutes,
             "removed": removed, "login": lambda: login(create_user()),
             "token": lambda: csrf_token(client, f"/{project.municipality.slug}/projekte/{project.id}")}
 
@@ -218,6 +221,7 @@ def post_requests(world: dict) -> list:
         (project, valid, False),
         (closed, valid, True),
         (world["draft"], valid, True),
+        (world["moderated"], {**valid, "category_id": world["moderated"].categories[0].id}, True),
     ]
 
 

@@ -120,6 +120,9 @@ def openapi_document() -> dict:
                     }}}},
                     "responses": {
                         "201": _json({"$ref": "#/components/schemas/Comment"}, "The comment was created"),
+                        "202": _json({"type": "object", "required": ["status", "id", "message"], "properties": {
+                            "status": {"const": "pending"}, "id": {"type": "integer"}, "message": {"type": "string"},
+                        }}, "Received under pre-moderation: shown once a moderator has approved it"),
                         "400": _json({"$ref": "#/components/schemas/FieldError"}, "Invalid input"),
                         "401": _error("Not logged in (checked before the CSRF token)"),
                         "403": _error("Commenting is not possible now (period closed, e-mail not confirmed)"),

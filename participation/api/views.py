@@ -193,6 +193,10 @@ def create_comment(project_id: int):
     comment = services.create_comment(project, current_user, draft)
     db.session.commit()
     count_write()
+    if not comment.is_published:
+        # Pre-moderation: received, but nobody can fetch it until a moderator approves it.
+        return jsonify(status="pending", id=comment.id,
+                       message=_("Your comment has been received. It will be shown once a moderator has approved it.")), 202
     response = jsonify(comment_feature(comment))
     response.status_code = 201
     response.headers["Location"] = url_for("api.comment", comment_id=comment.id)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 
@@ -23,10 +25,16 @@ class CommentForm(FlaskForm):
     plan_object = SelectField(_l("On which plan object?"), validate_choice=False,
                               description=_l("The plan objects at the pin; choose one to comment on it."))
     notify = BooleanField(_l("Tell me by e-mail when the town answers my comment"))
+    #: Checked by participation.comments.photos (by content, not by name or by this `accept`).
+    photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
 
     def __init__(self, *args, subject=None, paragraphs=(), **kwargs):
         """`paragraphs`: (anchor, label) of a statute's paragraphs, to choose from."""
         super().__init__(*args, **kwargs)
+        self.photos.description = _(
+            "Up to {count} photos (JPEG, PNG or WebP), each at most {size} MB. They are shown with your comment; "
+            "the location and other details stored in the files are removed.").format(
+            count=current_app.config["PHOTOS_PER_COMMENT"], size=current_app.config["PHOTO_MAX_BYTES"] // 2**20)
         categories = subject.categories if subject is not None else []
         self.paragraph.choices = [("", _l("The statute as a whole"))] + list(paragraphs)
         self.plan_object.choices = [("", _l("None: the place only"))]

@@ -14,12 +14,14 @@ from participation.extensions import db
 
 
 class Visibility(enum.StrEnum):
-    """Whether the public sees a comment: a pre-moderated one waits for approval, a hidden one stays
-    for the record and shows only "removed by moderation" with the reason."""
+    """Whether the public sees a comment: a pre-moderated one waits for approval; a hidden one was
+    published and stays for the record, showing only "removed by moderation" with the reason; a rejected
+    one was refused before it was ever published and is not shown at all."""
 
     PENDING = "pending"
     PUBLISHED = "published"
     HIDDEN = "hidden"
+    REJECTED = "rejected"
 
 
 class CommentState(enum.StrEnum):
@@ -138,8 +140,8 @@ class Comment(TimestampMixin, BBoxMixin, db.Model):
 
     @property
     def is_removed(self) -> bool:
-        """Hidden by a moderator (the record stays)."""
-        return self.visibility is Visibility.HIDDEN
+        """Hidden or rejected by a moderator (the record stays)."""
+        return self.visibility in (Visibility.HIDDEN, Visibility.REJECTED)
 
     @property
     def is_published(self) -> bool:

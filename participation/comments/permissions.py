@@ -68,6 +68,7 @@ def can_support(user, comment: Comment) -> bool:
 def can_report(user, comment: Comment) -> bool:
     return (
         getattr(user, "is_authenticated", False)
+        and not is_blocked_in(user, comment.subject.municipality)
         and can_view_subject(user, comment.subject)
         and is_shown(comment)
         and comment.author_id != user.id

@@ -17,8 +17,6 @@ from participation.comments.models import Comment, Report, Support, Visibility
 from participation.database.spatial import intersects_bbox
 from participation.extensions import db
 from participation.comments.subjects import Subject, of_subject
-from participation.projects.models import Project
-from participation.statutes.models import Statute
 
 PAGE_SIZE = 20
 #: The orders a resident can choose for the list; the first is the default.
@@ -92,6 +90,8 @@ class CommentPage:
     supported_by_me: set[int] = field(default_factory=set)
     #: Ids on this page the current user has reported (so the page can say so instead of offering it again).
     reported_by_me: set[int] = field(default_factory=set)
+    #: Of those, the ones the moderators have dealt with: id → Report.outcome ("hidden", "kept", "duplicate").
+    report_outcomes: dict[int, str] = field(default_factory=dict)
 
 
 #: What the public list shows: published comments, and hidden ones as "removed by moderation: reason".
@@ -145,7 +145,8 @@ def comment_page(subject: Subject, user, view: ListView) -> CommentPage:
     number = min(view.page, pages)
     items = db.session.scalars(
         _ordered(listed, view.sort)
-        .options(selectinload(Comment.author), selectinload(Comment.category))
+        .options(selectinload(Comment.author), selectinload(Comment.category), selectinload(Comment.answer),
+                 selectinload(Comment.photos))
         .limit(PAGE_SIZE)
         .offset((number - 1) * PAGE_SIZE)
     ).all()
@@ -165,9 +166,13 @@ def comment_page(subject: Subject, user, view: ListView) -> CommentPage:
         page.supported_by_me = set(
             db.session.scalars(select(Support.comment_id).where(Support.comment_id.in_(ids), Support.user_id == user.id))
         )
-        page.reported_by_me = set(
-            db.session.scalars(select(Report.comment_id).where(Report.comment_id.in_(ids), Report.user_id == user.id))
-        )
+        for comment_id, resolved, outcome in db.session.execute(
+            select(Report.comment_id, Report.is_resolved, Report.outcome)
+            .where(Report.comment_id.in_(ids), Report.user_id == user.id)
+        ):
+            page.reported_by_me.add(comment_id)
+            if resolved and outcome:
+                page.report_outcomes[comment_id] = outcome
     return page
 
 
@@ -202,23 +207,3 @@ def reply_counts(ids: list[int]) -> dict[int, int]:
         .group_by(Comment.parent_id)
     )
     return dict(rows.all())
-
-
-def open_reports(municipality_id: int) -> list[tuple[Comment, list[Report]]]:
-    """Comments of a municipality (on its projects and statutes) with unresolved reports, most reported first."""
-    reports = db.session.scalars(
-        select(Report)
-        .join(Comment, Report.comment_id == Comment.id)
-        .outerjoin(Project, Comment.project_id == Project.id)
-        .outerjoin(Statute, Comment.statute_id == Statute.id)
-        .options(selectinload(Report.comment).selectinload(Comment.author),
-                 selectinload(Report.comment).selectinload(Comment.project),
-                 selectinload(Report.comment).selectinload(Comment.statute), selectinload(Report.reporter))
-        .where(func.coalesce(Project.municipality_id, Statute.municipality_id) == municipality_id,
-               Report.is_resolved.is_(False))
-        .order_by(Report.created_at)
-    ).all()
-    grouped: dict[int, tuple[Comment, list[Report]]] = {}
-    for item in reports:
-        grouped.setdefault(item.comment_id, (item.comment, []))[1].append(item)
-    return sorted(grouped.values(), key=lambda pair: -len(pair[1]))

@@ -1,4 +1,5 @@
-"""Creating, changing and deleting comments and replies; supports and reports; moderation."""
+"""Creating, changing and deleting comments and replies; supports and reports (the moderators' actions are
+in participation.moderation)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from geo.errors import GeoInputError
 from geo.points import parse_point
 from participation.cache import invalidate
 from participation.comments.models import Comment, Report, Support, Visibility
+from participation.comments.photos import discard_photos
 from participation.comments.subjects import Subject, belongs_to, is_statute, subject_key
 from participation.database.mixins import utcnow
 from participation.database.spatial import area_covers
@@ -201,9 +203,10 @@ def delete_comment(comment: Comment, author) -> bool:
     A comment with replies (also those a moderator removed, which stay for the record) keeps its
     place in the conversation: the text, place, category and supports go, `deleted_at` marks it, and
     its open reports count as handled, since nothing is left to judge. Anything else is removed with
-    its supports and reports.
+    its supports and reports. Its photos go in either case, their files once the deletion is committed.
     """
     subject = comment.subject
+    discard_photos(comment)
     if comment.replies:
         comment.text = ""
         comment.category_id = None
@@ -242,19 +245,3 @@ def report(comment: Comment, user, reason: str) -> bool:
         return False
     current_app.logger.info("User %s reported comment %s", user.id, comment.id)
     return True
-
-
-def remove(comment: Comment, moderator) -> None:
-    """Hide a comment for good; its reports count as handled."""
-    comment.visibility = Visibility.HIDDEN
-    invalidate(comments_scope(comment.subject))
-    for item in db.session.query(Report).filter_by(comment_id=comment.id, is_resolved=False):
-        item.is_resolved = True
-    current_app.logger.info("Moderator %s removed comment %s", moderator.id, comment.id)
-
-
-def dismiss_reports(comment: Comment, moderator) -> None:
-    """Keep the comment; mark its open reports as handled."""
-    for item in db.session.query(Report).filter_by(comment_id=comment.id, is_resolved=False):
-        item.is_resolved = True
-    current_app.logger.info("Moderator %s kept comment %s", moderator.id, comment.id)

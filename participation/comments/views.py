@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from participation.comments import queries, services
+from participation.comments import photos, queries, services
 from participation.comments.forms import CommentForm, EditCommentForm, ReplyForm, ReportForm
 from participation.comments.labels import channel_received, comment_state_label, decision_label
 from participation.comments.listing import comment_form_for, comment_map_attributes, has_addresses
-from participation.comments.models import Comment
+from participation.comments.models import Comment, CommentPhoto
 from participation.comments.permissions import (
     can_edit,
-    can_moderate,
     can_report,
     can_support,
     comment_refusal,
@@ -26,8 +25,7 @@ from participation.comments.permissions import (
 from participation.comments.queries import ListView
 from participation.extensions import db
 from participation.comments.subjects import Subject, can_view_subject, is_statute, subject_url
-from participation.loaders import get_comment, get_municipality, get_project, get_statute
-from participation.municipalities.permissions import can_moderate as can_moderate_town
+from participation.loaders import get_by_id, get_comment, get_municipality, get_project, get_statute
 from participation.projects.views import project_page
 from participation.statutes import receipts
 from participation.statutes.views import statute_page
@@ -43,6 +41,7 @@ bp.add_app_template_global(has_addresses, "has_addresses")
 bp.add_app_template_global(comment_state_label, "comment_state_label")
 bp.add_app_template_global(decision_label, "decision_label")
 bp.add_app_template_global(channel_received, "channel_received")
+bp.add_app_template_global(photos.thumbnail_size, "photo_thumbnail_size")
 
 #: The comment form on the project page; messages about a new comment that was refused go there.
 FORM_TARGET = "comment-form"
@@ -67,6 +66,17 @@ def _targets_on_page(context) -> list[str]:
 @bp.record_once
 def _show_feedback(state) -> None:
     feedback.register_targets(state.app, _targets_on_page)
+
+
+#: The endpoints that take a comment with its photos; every other route keeps the app-wide MAX_CONTENT_LENGTH.
+_PHOTO_ENDPOINTS = {"comments.create", "comments.create_on_statute"}
+
+
+@bp.url_value_preprocessor
+def _allow_photo_sized_bodies(endpoint: str | None, values: dict | None) -> None:
+    # Raised before the CSRF check reads the form (see layers/uploads/views.py).
+    if endpoint in _PHOTO_ENDPOINTS:
+        request.max_content_length = photos.request_limit()
 
 
 def _back(subject: Subject, view: ListView, anchor: str | None = None):
@@ -157,14 +167,24 @@ def _create(subject: Subject):
     form = comment_form_for(subject)
     if not form.validate():  # the CSRF token only: parse_comment decides about the content
         return _refused_at_form(subject, [message for errors in form.errors.values() for message in errors])
+    problems: list[str] = []
     try:
         draft = services.parse_comment(
             subject, form.text.data, _category_id(form.category.data), form.lon.data, form.lat.data,
             paragraph=form.paragraph.data, plan_object=_plan_object(form.plan_object.data),
         )
     except services.CommentInputError as error:
-        return _refused_at_form(subject, error.problems.values())
+        problems.extend(error.problems.values())
+    try:
+        images = photos.check_uploads(form.photos.data)
+    except photos.PhotosRefused as refused:
+        problems.extend(refused.messages)
+    if problems:
+        if photos.uploads(form.photos.data):  # a browser cannot fill a file input again
+            problems.append(_("Nothing has been saved. Please choose your photos again."))
+        return _refused_at_form(subject, problems)
     comment = services.create_comment(subject, current_user, draft, notify_on_answer=bool(form.notify.data))
+    photos.attach_photos(comment, images)
     receipt = receipts.issue_receipt(comment) if is_statute(subject) else None
     db.session.commit()
     count_write()
@@ -315,33 +335,44 @@ def delete(slug: str, comment_id: int):
     return _back(subject, view, f"{LIST_TARGET}-feedback")
 
 
-@bp.get("/<slug>/moderation")
-@login_required
-def moderation(slug: str):
+def _viewable_photo(slug: str, photo_id: int) -> CommentPhoto:
+    """The photo named in the URL if the current user may see its comment (404 otherwise, as for a
+    comment that does not exist)."""
     town = get_municipality(slug)
-    if not can_moderate_town(current_user, town):
-        abort(403)
-    return render_template("comments/moderation.html", town=town, reported=queries.open_reports(town.id))
+    photo = get_by_id(CommentPhoto, photo_id)
+    if photo is None or photo.comment.subject.municipality_id != town.id:
+        abort(404)
+    if not photos.can_view_photos(current_user, photo.comment):
+        abort(404)
+    return photo
 
 
-@bp.post("/<slug>/kommentare/<int:comment_id>/entfernen")
-@login_required
-def remove(slug: str, comment_id: int):
-    return _moderate(slug, comment_id, services.remove, _("The comment has been removed."))
+def _send_photo(photo: CommentPhoto, path, name: str):
+    if not path.is_file():
+        current_app.logger.error("The file %s of photo %s is missing", path.name, photo.id)
+        abort(404)
+    response = send_file(path, mimetype=photo.media_type, conditional=True, etag=path.name,
+                         last_modified=photo.created_at)
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    # As for a statute's documents: nothing in it may run; Chromium's image viewer needs its inline styles.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox")
+    # A file never changes under its address, but whether the person may see it does (moderation):
+    # a published photo stays in this browser's cache for an hour, one waiting for approval or hidden not at all.
+    published = photo.comment.is_published
+    response.headers["Cache-Control"] = "private, max-age=3600" if published else "private, no-store"
+    return response
 
 
-@bp.post("/<slug>/kommentare/<int:comment_id>/behalten")
-@login_required
-def keep(slug: str, comment_id: int):
-    return _moderate(slug, comment_id, services.dismiss_reports, _("The reports have been dismissed; the comment stays."))
+@bp.get("/<slug>/kommentare/fotos/<int:photo_id>")
+def photo(slug: str, photo_id: int):
+    found = _viewable_photo(slug, photo_id)
+    return _send_photo(found, photos.photo_path(found), f"foto-{found.id}.jpg")
 
 
-def _moderate(slug: str, comment_id: int, action, message: str):
-    town = get_municipality(slug)
-    comment = get_comment(town, comment_id)
-    if not can_moderate(current_user, comment.subject):
-        abort(403)
-    action(comment, current_user)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("comments.moderation", slug=town.slug))
+@bp.get("/<slug>/kommentare/fotos/<int:photo_id>/vorschau")
+def photo_thumbnail(slug: str, photo_id: int):
+    found = _viewable_photo(slug, photo_id)
+    return _send_photo(found, photos.thumbnail_path(found), f"foto-{found.id}-vorschau.jpg")

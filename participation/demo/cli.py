@@ -18,6 +18,7 @@ from participation.accounts import services as accounts
 from participation.accounts.models import Role, User
 from participation.comments.models import Comment, Support
 from participation.demo import data
+from participation.demo.planning import load_planning
 from participation.demo.statutes import load_statutes
 from participation.extensions import db
 from participation.layers import services as layer_services
@@ -58,6 +59,7 @@ def load():
         projects.append(project)
     _plan_layer(projects[0], users["gis@demo.invalid"])
     load_statutes(town_by_slug["musterstadt"], planner, users["gis@demo.invalid"])
+    load_planning(town_by_slug["musterstadt"], planner)
     db.session.commit()
     click.echo("Demo loaded. Log in with (e-mail / password / role):")
     for email, _pseudonym, role, password, _slugs in data.USERS:

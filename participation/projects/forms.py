@@ -65,6 +65,7 @@ class ProjectForm(FlaskForm):
     )
     #: Asked only when the town has no boundary and the area is larger than any town.
     confirm_size = BooleanField(_l("I confirm the size"))
+    pre_moderation = BooleanField(_l("New comments appear only after approval"))
     categories = FieldList(FormField(CategoryForm), min_entries=CATEGORY_ROWS, max_entries=CATEGORY_ROWS)
 
     def validate_participation_end(self, field):

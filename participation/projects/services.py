@@ -34,6 +34,8 @@ class ProjectData:
     categories: list[tuple[str, str]] = field(default_factory=list)
     #: The planner confirmed an area larger than any town (asked only when the town has no boundary).
     size_confirmed: bool = False
+    #: New comments wait for a moderator's approval.
+    pre_moderation: bool = False
 
     def check_area(self, town: Municipality) -> None:
         """Raise AreaOutsideBoundary or AreaSizeUnconfirmed when a new area does not fit `town`."""
@@ -59,6 +61,7 @@ def _apply(project: Project, data: ProjectData, description_html: str) -> None:
     project.phase = data.phase
     project.participation_start = data.participation_start
     project.participation_end = data.participation_end
+    project.pre_moderation = data.pre_moderation
     if data.area is not None:
         project.set_area(data.area)
     _apply_categories(project, data.categories)

@@ -173,4 +173,5 @@ def _project_data(form: ProjectForm, require_area: bool) -> services.ProjectData
         area=area,
         categories=categories,
         size_confirmed=bool(form.confirm_size.data),
+        pre_moderation=bool(form.pre_moderation.data),
     )

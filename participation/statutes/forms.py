@@ -58,6 +58,7 @@ class StatuteForm(FlaskForm):
     )
     #: Asked only when the town has no boundary and the area is larger than any town.
     confirm_size = BooleanField(_l("I confirm the size"))
+    pre_moderation = BooleanField(_l("New comments appear only after approval"))
 
     def validate_adopted_on(self, field):
         if field.data and self.planning_decision_on.data and field.data < self.planning_decision_on.data:

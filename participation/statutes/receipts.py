@@ -62,26 +62,32 @@ def issue_receipt(comment: Comment, locale: str | None = None) -> str | None:
     if period is None or period.kind is not PeriodKind.DISPLAY:
         return None
     comment.created_at = received  # the time on the receipt is the comment's own
-    prefix = reference_prefix(statute)
-    counter = next_receipt_number(statute)
     local = received.astimezone(ZoneInfo(current_app.config["TIME_ZONE"]))
-    try:
-        with db.session.begin_nested():
-            comment.reference = f"{prefix}-{local.year}-{counter:04d}"
-            db.session.flush()
-    except IntegrityError:
-        # Another statute took the same prefix for its first receipt at this very moment: this one gets
-        # the prefix of its own id, which no other statute can have.
-        comment.reference = f"S{statute.id}-{local.year}-{counter:04d}"
-        db.session.flush()
-    current_app.logger.info("Receipt %s issued for comment %s on statute %s", comment.reference, comment.id,
-                            statute.id)
+    assign_reference(comment, statute, local.year)
     if comment.author is not None:
         if locale:
             with force_locale(locale):
                 _queue_receipt_mail(comment, statute, local)
         else:
             _queue_receipt_mail(comment, statute, local)
+    return comment.reference
+
+
+def assign_reference(comment: Comment, statute: Statute, year: int) -> str:
+    """Give `comment` the statute's next reference number, ``<prefix>-<year>-<counter>``, and flush."""
+    prefix = reference_prefix(statute)
+    counter = next_receipt_number(statute)
+    try:
+        with db.session.begin_nested():
+            comment.reference = f"{prefix}-{year}-{counter:04d}"
+            db.session.flush()
+    except IntegrityError:
+        # Another statute took the same prefix for its first receipt at this very moment: this one gets
+        # the prefix of its own id, which no other statute can have.
+        comment.reference = f"S{statute.id}-{year}-{counter:04d}"
+        db.session.flush()
+    current_app.logger.info("Reference %s issued for comment %s on statute %s", comment.reference, comment.id,
+                            statute.id)
     return comment.reference
 
 

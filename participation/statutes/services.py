@@ -72,6 +72,8 @@ class StatuteData:
     area: BaseGeometry | None = None
     #: The planner confirmed an area larger than any town (asked only when the town has no boundary).
     size_confirmed: bool = False
+    #: New comments wait for a moderator's approval.
+    pre_moderation: bool = False
 
 
 def _successor(statute: Statute | None, town: Municipality, successor_id: int | None) -> Statute | None:
@@ -104,6 +106,7 @@ def _apply(statute: Statute, data: StatuteData, successor: Statute | None) -> No
     statute.adopted_on = data.adopted_on
     statute.in_force_from = data.in_force_from
     statute.repealed_on = data.repealed_on
+    statute.pre_moderation = data.pre_moderation
     statute.replaced_by = successor
     if successor is not None:
         # A replaced statute no longer applies.

@@ -256,6 +256,7 @@ def _statute_data(form: StatuteForm) -> services.StatuteData | None:
         replaced_by_id=form.replaced_by.data,
         area=area,
         size_confirmed=bool(form.confirm_size.data),
+        pre_moderation=bool(form.pre_moderation.data),
     )
 
 

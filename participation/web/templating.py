@@ -6,7 +6,7 @@ import re
 import markdown as md
 import nh3
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup
 
 from geo.errors import GeoInputError
@@ -67,4 +67,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["safe_color"] = safe_color
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    #: A number in the reader's language ("40,5" in German), with `digits` decimals.
+    app.jinja_env.filters["decimal"] = lambda value, digits=1: format_decimal(
+        value, format=f"#,##0.{'0' * digits}" if digits else "#,##0")
     app.jinja_env.globals["config_value"] = lambda key: current_app.config.get(key)

@@ -230,6 +230,17 @@ def sideways_overflow(page) -> list[str]:
 #: Controls a person clicks, taps or reads as one: two of them drawn over each other is a defect.
 _OVERLAPS = """() => {
   const selector = 'a[href], button, input:not([type=hidden]), select, textarea, label, summary, [role=button]';
+  const clipped = (el, rect) => {
+    let {left, top, right, bottom} = rect;
+    for (let box = el.parentElement; box; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const r = box.getBoundingClientRect();
+      left = Math.max(left, r.left); top = Math.max(top, r.top);
+      right = Math.min(right, r.right); bottom = Math.min(bottom, r.bottom);
+    }
+    return {left, top, right, bottom, width: Math.max(0, right - left), height: Math.max(0, bottom - top)};
+  };
   const boxes = [];
   for (const el of document.querySelectorAll(selector)) {
     // Map content (markers, shapes) may overlap by nature; the map's own controls may not.
@@ -237,8 +248,9 @@ _OVERLAPS = """() => {
     if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
     const style = getComputedStyle(el);
     if (style.clipPath !== 'none' || (style.clip && style.clip !== 'auto')) continue;  // visually hidden
-    // One box per line: a link that wraps is two boxes, not the rectangle around both lines.
-    const rects = [...el.getClientRects()].filter(r => r.width > 2 && r.height > 2);
+    // One box per line: a link that wraps is two boxes, not the rectangle around both lines. Each box is cut
+    // to the scrolling boxes around it: what a list scrolled out of its own box does not cover the page.
+    const rects = [...el.getClientRects()].map(r => clipped(el, r)).filter(r => r.width > 2 && r.height > 2);
     if (rects.length) boxes.push({el, rects});
   }
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')

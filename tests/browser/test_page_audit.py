@@ -43,7 +43,7 @@ def site(app, create_town, create_project, create_user, create_comment, create_s
                                paragraph_anchor=statute.sections[0].paragraphs[0].anchor, reference="BP12-2026-0001"))
         db.session.commit()
     return {"town": town, "project": project, "resident": resident, "planner": planner, "admin": admin,
-            "own": own, "invited": invited, "token": token, "statute": statute}
+            "own": own, "pinned": pinned, "invited": invited, "token": token, "statute": statute}
 
 
 def _path(name: str, site) -> str:
@@ -82,6 +82,16 @@ def _path(name: str, site) -> str:
         "statute-import": f"/{slug}/satzungen/import",
         "here": f"/{slug}/was-gilt-hier?lon=13.255&lat=53.552",
         "addresses": f"/{slug}/adressen",
+        "moderation-new": f"/{slug}/moderation?status=neu",
+        "moderation-comment": f"/{slug}/moderation/kommentare/{site['pinned'].id}",
+        "answer": f"/{slug}/kommentare/{site['pinned'].id}/antwort",
+        "weighing-project": f"{project_path(project)}/abwaegung",
+        "weighing-statute": f"{statute}/abwaegung",
+        "results-statute": f"{statute}/ergebnisse",
+        "intake-project": f"{project_path(project)}/eingabe-erfassen",
+        "intake-statute": f"{statute}/eingabe-erfassen",
+        "duplicates-project": f"{project_path(project)}/aehnliche-eingaben",
+        "notifications": "/konto/benachrichtigungen",
     }[name]
 
 
@@ -97,6 +107,10 @@ PAGES = [
     ("statute-new", "planner"), ("statute-edit", "planner"), ("statute-text", "planner"),
     ("statute-documents", "planner"), ("statute-periods", "planner"), ("statute-import", "planner"),
     ("addresses", "planner"),
+    ("moderation-new", "planner"), ("moderation-comment", "planner"), ("answer", "planner"),
+    ("weighing-project", "planner"), ("weighing-statute", "planner"), ("results-statute", None),
+    ("intake-project", "planner"), ("intake-statute", "planner"), ("duplicates-project", "planner"),
+    ("notifications", "resident"), ("notifications", "planner"),
 ]
 
 

@@ -218,10 +218,10 @@ def test_replies_supports_and_moderation_work_on_statute_comments(app, client, d
     login(planner)
     queue = client.get(f"/{displayed.municipality.slug}/moderation").get_data(as_text=True)
     assert "Erster" in queue and displayed.title in queue
-    # A comment of this town cannot be reached through another town's address.
+    # A comment of this town cannot be moderated through another town's address.
     other = create_town()
-    assert client.post(f"/{other.slug}/kommentare/{comment.id}/entfernen",
-                       data={"csrf_token": csrf_token(client, page_url(displayed))}).status_code == 404
+    assert client.post(f"/{other.slug}/moderation/kommentare/{comment.id}/verbergen",
+                       data={"csrf_token": csrf_token(client, page_url(displayed)), "reason": "x"}).status_code == 403
 
 
 def test_a_draft_statute_takes_no_comments_and_hides_them(app, client, displayed, create_statute, create_user, login):
