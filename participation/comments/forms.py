@@ -8,6 +8,17 @@ from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, T
 from wtforms.validators import Length, Optional
 
 
+def form_id(raw: str | None) -> object:
+    """An id chosen in a form as the API would send it: digits as an int, the placeholder ("0" or empty)
+    as none chosen, anything else as it came, for services.parse_comment to refuse with its own message."""
+    if raw in (None, "", "0"):
+        return None
+    # At most 18 digits: int() of thousands of digits is refused by Python itself, and no id is that long.
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    return raw
+
+
 class CommentForm(FlaskForm):
     """Renders the comment form and checks its CSRF token, nothing more: the view hands the values
     to services.parse_comment, which decides for the form and the JSON API alike."""

@@ -6,11 +6,12 @@ moderation) is the same for both and takes the subject as it is.
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_, select
 
 from participation.comments.models import Comment
 from participation.projects.models import Project
 from participation.projects.permissions import can_view_project
+from participation.statutes.labels import statute_title
 from participation.statutes.models import Statute
 from participation.statutes.permissions import can_view_statute
 
@@ -22,6 +23,19 @@ def of_subject(subject: Subject) -> ColumnElement[bool]:
     if isinstance(subject, Statute):
         return Comment.statute_id == subject.id
     return Comment.project_id == subject.id
+
+
+def of_town(town_id: int) -> ColumnElement[bool]:
+    """A WHERE clause: the comments on a town's projects and statutes."""
+    return or_(
+        Comment.project_id.in_(select(Project.id).where(Project.municipality_id == town_id)),
+        Comment.statute_id.in_(select(Statute.id).where(Statute.municipality_id == town_id)),
+    )
+
+
+def subject_title(subject: Subject) -> str:
+    """A project's title, or a statute's kind, number and title, as headings and mails name it."""
+    return statute_title(subject) if is_statute(subject) else subject.title
 
 
 def belongs_to(comment: Comment, subject: Subject) -> bool:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participation.comments import photos, queries, services
-from participation.comments.forms import CommentForm, EditCommentForm, ReplyForm, ReportForm
+from participation.comments.forms import CommentForm, EditCommentForm, ReplyForm, ReportForm, form_id
 from participation.comments.labels import channel_received, comment_state_label, decision_label
 from participation.comments.listing import comment_form_for, comment_map_attributes, has_addresses
 from participation.comments.models import Comment, CommentPhoto
@@ -24,7 +24,7 @@ from participation.comments.permissions import (
 )
 from participation.comments.queries import ListView
 from participation.extensions import db
-from participation.comments.subjects import Subject, can_view_subject, is_statute, subject_url
+from participation.comments.subjects import Subject, can_view_subject, is_statute, subject_title, subject_url
 from participation.loaders import get_by_id, get_comment, get_municipality, get_project, get_statute
 from participation.projects.views import project_page
 from participation.statutes import receipts
@@ -36,6 +36,7 @@ bp = Blueprint("comments", __name__)
 bp.add_app_template_global(is_own, "is_own_comment")
 bp.add_app_template_global(can_edit, "can_edit_comment")
 bp.add_app_template_global(subject_url, "subject_url")
+bp.add_app_template_global(subject_title, "subject_title")
 bp.add_app_template_global(comment_map_attributes, "comment_map_attributes")
 bp.add_app_template_global(has_addresses, "has_addresses")
 bp.add_app_template_global(comment_state_label, "comment_state_label")
@@ -90,23 +91,12 @@ def _back_to_comment(comment: Comment, message: str, category: str = "success"):
     return _back(comment.subject, ListView.from_args(request.form), comment_target(comment.id))
 
 
-def _category_id(raw: str | None) -> object:
-    """The category as the API would send it: digits as an int, the placeholder as none chosen,
-    anything else as it came, for parse_comment to refuse with its own message."""
-    if raw in (None, "", "0"):
-        return None
-    # At most 18 digits: int() of thousands of digits is refused by Python itself, and no id is that long.
-    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
-        return int(raw)
-    return raw
-
-
 def _plan_object(raw: str | None) -> tuple[object, object] | None:
     """"<layer id>:<feature id>" as parse_comment takes it: the layer id as an int where it is digits."""
     if not raw:
         return None
     layer, _sep, feature = raw.partition(":")
-    return _category_id(layer), feature
+    return form_id(layer), feature
 
 
 def _subject_page(subject: Subject, form: CommentForm, status: int):
@@ -170,7 +160,7 @@ def _create(subject: Subject):
     problems: list[str] = []
     try:
         draft = services.parse_comment(
-            subject, form.text.data, _category_id(form.category.data), form.lon.data, form.lat.data,
+            subject, form.text.data, form_id(form.category.data), form.lon.data, form.lat.data,
             paragraph=form.paragraph.data, plan_object=_plan_object(form.plan_object.data),
         )
     except services.CommentInputError as error:
@@ -284,7 +274,7 @@ def edit(slug: str, comment_id: int):
             try:
                 draft = services.parse_comment(
                     comment.subject, form.text.data,
-                    None if comment.parent_id else _category_id(form.category.data), parent_id=comment.parent_id)
+                    None if comment.parent_id else form_id(form.category.data), parent_id=comment.parent_id)
             except services.CommentInputError as error:
                 refusal = _show_input_errors(form, error)
                 status = 400

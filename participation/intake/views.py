@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 
 from participation.accounts.permissions import is_planner_for
 from participation.comments.listing import comment_map_attributes, has_addresses
+from participation.comments.forms import form_id
 from participation.comments.models import Comment, CommentAttachment
-from participation.comments.subjects import Subject, is_statute, subject_url
+from participation.comments.subjects import Subject, is_statute, subject_title, subject_url
 from participation.database.mixins import utcnow
 from participation.extensions import db
 from participation.intake import attachments, duplicates, services
@@ -19,7 +20,6 @@ from participation.loaders import get_by_id, get_comment, get_municipality, get_
 from participation.maps.drawing import draw_map
 from participation.municipalities.boundary import town_extent
 from participation.statutes.documents import format_size
-from participation.statutes.labels import statute_title
 from participation.statutes.text import paragraph_label
 from participation.web.folium_maps import area_map
 from participation.web.i18n import translated
@@ -56,10 +56,6 @@ def _planners_subject(slug: str, project_id: int | None = None, statute_id: int 
     if not is_planner_for(current_user, town):
         abort(403)
     return subject
-
-
-def _title(subject: Subject) -> str:
-    return statute_title(subject) if is_statute(subject) else subject.title
 
 
 def _form_url(subject: Subject) -> str:
@@ -118,7 +114,7 @@ def _intake(subject: Subject):
                 current_app.logger.warning("Intake problem without a field: %s", name)
                 location_error = " ".join(filter(None, [location_error, message]))
     return render_template(
-        "intake/new.html", town=subject.municipality, subject=subject, title=_title(subject), form=form,
+        "intake/new.html", town=subject.municipality, subject=subject, title=subject_title(subject), form=form,
         statute=is_statute(subject),
         location_error=location_error, errors=_error_list(form, location_error),
         map=_area_map(subject), drawing=draw_map(subject.map),
@@ -132,7 +128,7 @@ def _entry(form: IntakeForm, subject: Subject) -> dict:
     return dict(
         channel=form.channel.data, received_on=None if form.received_on.errors else form.received_on.data,
         sender_name=form.sender_name.data or "", sender_email=form.sender_email.data or "",
-        text=form.text.data, category_id=_category_id(form.category.data), lon=form.lon.data, lat=form.lat.data,
+        text=form.text.data, category_id=form_id(form.category.data), lon=form.lon.data, lat=form.lat.data,
         paragraph=form.paragraph.data if is_statute(subject) else None, today=services.local_day(utcnow()),
     )
 
@@ -143,15 +139,6 @@ def _parse(subject: Subject, form: IntakeForm) -> tuple[services.IntakeDraft | N
         return services.parse_intake(subject, **_entry(form, subject)), {}
     except services.IntakeInputError as error:
         return None, error.problems
-
-
-def _category_id(raw: str | None) -> object:
-    """As comments.views does: digits as an int, the placeholder as none chosen, anything else as sent."""
-    if raw in (None, "", "0"):
-        return None
-    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
-        return int(raw)
-    return raw
 
 
 def _paragraphs(subject: Subject) -> list[tuple[str, str]]:
@@ -193,7 +180,7 @@ def entered(slug: str, comment_id: int):
         abort(404)
     subject = comment.subject
     return render_template(
-        "intake/entered.html", town=town, subject=subject, title=_title(subject), statute=is_statute(subject),
+        "intake/entered.html", town=town, subject=subject, title=subject_title(subject), statute=is_statute(subject),
         comment=comment,
         receipt_sent=services.receipt_sent(comment), likely=duplicates.likely_duplicates_of(comment),
         form_url=_form_url(subject), duplicates_url=_duplicates_url(subject),
@@ -213,7 +200,7 @@ def duplicates_statute(slug: str, statute_id: int):
 
 
 def _duplicates(subject: Subject):
-    return render_template("intake/duplicates.html", town=subject.municipality, subject=subject, title=_title(subject),
+    return render_template("intake/duplicates.html", town=subject.municipality, subject=subject, title=subject_title(subject),
                            report=duplicates.likely_duplicates(subject), radius=int(duplicates.RADIUS_M),
                            threshold=duplicates.THRESHOLD, form_url=_form_url(subject))
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l, pgettext
 
 from participation.comments.models import ModerationAction, Visibility
-from participation.comments.subjects import Subject, is_statute
-from participation.statutes.labels import statute_title
 
 #: The queue's status filter (URL value → label); "" is every comment.
 STATUS_LABELS = {
@@ -42,7 +40,3 @@ def visibility_label(visibility: Visibility) -> str:
         Visibility.REJECTED: pgettext("comment", "Rejected, never published"),
     }[visibility]
 
-
-def subject_name(subject: Subject) -> str:
-    """A project's title, or a statute's number and title."""
-    return statute_title(subject) if is_statute(subject) else subject.title

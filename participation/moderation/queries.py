@@ -10,11 +10,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from participation.comments.models import Comment, CommentState, Report, Visibility
 from participation.comments.queries import positive_int
+from participation.comments.subjects import of_town
 from participation.extensions import db
 from participation.municipalities.models import Municipality, TownBlock
 from participation.projects.models import Category, Project
@@ -103,13 +104,6 @@ class QueuePage:
     report_reasons: dict[int, list[str]] = field(default_factory=dict)
 
 
-def in_town(town: Municipality) -> ColumnElement[bool]:
-    """A WHERE clause: comments on the town's projects and statutes."""
-    return or_(
-        Comment.project_id.in_(select(Project.id).where(Project.municipality_id == town.id)),
-        Comment.statute_id.in_(select(Statute.id).where(Statute.municipality_id == town.id)),
-    )
-
 
 def _open_report():
     return exists().where(Report.comment_id == Comment.id, Report.is_resolved.is_(False))
@@ -122,7 +116,7 @@ def _day_start(day: date, zone: str) -> datetime:
 
 def _filtered(town: Municipality, view: QueueView, zone: str):
     # A comment its author deleted is a placeholder with nothing left to judge.
-    query = select(Comment).where(in_town(town), Comment.deleted_at.is_(None))
+    query = select(Comment).where(of_town(town.id), Comment.deleted_at.is_(None))
     if view.status == "neu":
         query = query.where(Comment.visibility == Visibility.PENDING)
     elif view.status == "gemeldet":

@@ -10,12 +10,12 @@ from participation.accounts.permissions import works_for
 from participation.cache import invalidate
 from participation.comments.models import Comment, ModerationAction, Report, Visibility
 from participation.comments.services import comments_scope
-from participation.comments.subjects import belongs_to
+from participation.comments.subjects import belongs_to, of_town
 from participation.database.mixins import utcnow
 from participation.extensions import db
 from participation.loaders import get_by_id
 from participation.moderation import audit
-from participation.moderation.queries import block_of, in_town
+from participation.moderation.queries import block_of
 from participation.municipalities.models import Municipality, TownBlock
 
 #: What a reporter is told the moderators did (Report.outcome).
@@ -148,5 +148,5 @@ def comments_in_town(town: Municipality, ids: list[int]) -> list[Comment] | None
     and statutes (or does not exist): a bulk action then does nothing at all."""
     wanted = sorted(set(ids))
     found = list(db.session.scalars(
-        select(Comment).where(Comment.id.in_(wanted), in_town(town)).order_by(Comment.id)))
+        select(Comment).where(Comment.id.in_(wanted), of_town(town.id)).order_by(Comment.id)))
     return found if [c.id for c in found] == wanted else None

@@ -12,14 +12,13 @@ from participation.extensions import db
 from participation.loaders import get_comment, get_municipality
 from participation.moderation import audit, queries, services
 from participation.moderation.forms import ActionForm, BlockForm, BulkForm, DuplicateForm, HideForm
-from participation.moderation.labels import ACTION_LABELS, OUTCOME_LABELS, STATUS_LABELS, subject_name, visibility_label
+from participation.moderation.labels import ACTION_LABELS, OUTCOME_LABELS, STATUS_LABELS, visibility_label
 from participation.municipalities.models import Municipality
 from participation.municipalities.permissions import can_moderate as can_moderate_town
 
 bp = Blueprint("moderation", __name__)
 bp.add_app_template_global(can_moderate, "can_moderate_comments")
 bp.add_app_template_global(visibility_label, "visibility_label")
-bp.add_app_template_global(subject_name, "subject_name")
 
 
 def _town(slug: str) -> Municipality:

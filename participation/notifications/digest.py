@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from participation.comments.models import Comment, Report, Visibility
+from participation.comments.subjects import of_town
 from participation.database.mixins import utcnow
 from participation.extensions import db
 from participation.municipalities.models import Municipality
@@ -46,13 +47,6 @@ class TownSummary:
         return not (self.new_comments or self.pending or self.reported_comments)
 
 
-def _in_town(town_id: int):
-    """Comments on the town's projects and statutes (a comment has exactly one of them)."""
-    return (select(Comment.id).outerjoin(Project, Comment.project_id == Project.id)
-            .outerjoin(Statute, Comment.statute_id == Statute.id)
-            .where(func.coalesce(Project.municipality_id, Statute.municipality_id) == town_id))
-
-
 def summary(town: Municipality, since: datetime) -> TownSummary:
     """The town's new comments since `since`, and what waits for a moderator now."""
     result = TownSummary()
@@ -72,11 +66,11 @@ def summary(town: Municipality, since: datetime) -> TownSummary:
     for statute in statutes:
         result.new_comments.append((statute_title(statute), statute_counts[statute.id],
                                     external_url("statutes.show", slug=town.slug, statute_id=statute.id)))
-    in_town = _in_town(town.id)
     result.pending = db.session.scalar(select(func.count(Comment.id)).where(
-        Comment.id.in_(in_town), Comment.visibility == Visibility.PENDING, Comment.deleted_at.is_(None))) or 0
-    result.reported_comments = db.session.scalar(select(func.count(func.distinct(Report.comment_id))).where(
-        Report.comment_id.in_(in_town), Report.is_resolved.is_(False))) or 0
+        of_town(town.id), Comment.visibility == Visibility.PENDING, Comment.deleted_at.is_(None))) or 0
+    result.reported_comments = db.session.scalar(
+        select(func.count(func.distinct(Report.comment_id))).join(Comment, Report.comment_id == Comment.id)
+        .where(of_town(town.id), Report.is_resolved.is_(False))) or 0
     return result
 
 

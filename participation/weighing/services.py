@@ -10,13 +10,12 @@ from geo.errors import N_
 
 from participation.comments.labels import decision_label
 from participation.comments.models import Comment, CommentState, Decision, OfficialAnswer
-from participation.comments.subjects import Subject, is_statute, subject_key
+from participation.comments.subjects import Subject, is_statute, subject_key, subject_title
 from participation.database.mixins import utcnow
 from participation.extensions import db
 from participation.jobs.models import Job
 from participation.jobs.services import enqueue
 from participation.notifications.mailing import queue_notice
-from participation.statutes.labels import statute_title
 from participation.statutes.periods import is_open
 from participation.weighing.queries import RESULT_JOB, formal_comments, weighing_progress
 from participation.web.mail import external_url
@@ -110,10 +109,6 @@ def results_link(subject: Subject) -> str:
     return external_url("weighing.project_results", slug=subject.municipality.slug, project_id=subject.id)
 
 
-def subject_name(subject: Subject) -> str:
-    return statute_title(subject) if is_statute(subject) else subject.title
-
-
 def _tell_author(comment: Comment, answer: OfficialAnswer) -> None:
     """The answer mail, if the author opted in and has an address; once per comment and answer."""
     address = author_address(comment)
@@ -121,7 +116,7 @@ def _tell_author(comment: Comment, answer: OfficialAnswer) -> None:
         return
     town = comment.subject.municipality
     body = render_template("mail/answer.txt", comment=comment, answer=answer, town=town,
-                           subject_name=subject_name(comment.subject), link=comment_link(comment))
+                           subject_name=subject_title(comment.subject), link=comment_link(comment))
     queue_notice(address, "answer", _("{town} has answered your comment").format(town=town.name), body,
                  key=f"answer:{comment.id}:{answer.id}")
 
@@ -165,7 +160,7 @@ def send_result_notices(subject: Subject, progress=None) -> dict:
         address = author_address(comment)
         if address and comment.decision is not None:
             body = render_template(
-                "mail/result_notice.txt", comment=comment, town=town, subject_name=subject_name(subject),
+                "mail/result_notice.txt", comment=comment, town=town, subject_name=subject_title(subject),
                 # Input entered on someone's behalf was received on its own day, which its reference counts from.
                 received=(format_date(comment.received_on, "long") if comment.received_on
                           else format_datetime(comment.created_at, "medium")),

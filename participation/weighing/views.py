@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 from participation.accounts.permissions import is_planner_for
 from participation.comments.labels import CHANNEL_LABELS, channel_label
 from participation.comments.models import CommentState
-from participation.comments.subjects import Subject, is_statute, subject_url
+from participation.comments.subjects import Subject, is_statute, subject_title, subject_url
 from participation.extensions import db
 from participation.jobs.views import job_state
 from participation.loaders import get_by_id, get_comment, get_municipality, get_project, get_statute
@@ -19,7 +19,7 @@ from participation.web.feedback import flash_at
 from participation.weighing import queries
 from participation.weighing.forms import AnswerForm, PublishForm
 from participation.weighing.permissions import can_answer, can_view_results, can_weigh, has_results
-from participation.weighing.services import AnswerInput, PublishRefused, answer_comment, publish_result, subject_name
+from participation.weighing.services import AnswerInput, PublishRefused, answer_comment, publish_result
 
 bp = Blueprint("weighing", __name__)
 bp.add_app_template_global(can_answer, "can_answer_comment")
@@ -99,7 +99,7 @@ def answer(slug: str, comment_id: int):
     labels = queries.paragraph_labels(subject)
     return render_template(
         "weighing/answer.html", town=town, comment=comment, subject=subject, form=form, similar=similar,
-        topic=lambda c: queries.topic_of(c, labels), back=back, subject_name=subject_name(subject),
+        topic=lambda c: queries.topic_of(c, labels), back=back, subject_name=subject_title(subject),
         overview_url=_overview_url(subject),
     ), 400 if request.method == "POST" else 200
 
@@ -110,7 +110,7 @@ def _overview(subject: Subject):
     labels = queries.paragraph_labels(subject)
     job = queries.latest_notice_job(subject)
     return render_template(
-        "weighing/overview.html", town=subject.municipality, subject=subject, subject_name=subject_name(subject),
+        "weighing/overview.html", town=subject.municipality, subject=subject, subject_name=subject_title(subject),
         rows=queries.weighing_table(subject, grouping), grouping=grouping, progress=queries.weighing_progress(subject),
         topic=lambda c: queries.topic_of(c, labels), publish_form=PublishForm(), job=job,
         job_state=job_state(job) if job else None, channel_label=channel_label, is_statute=is_statute(subject),
@@ -179,7 +179,7 @@ def _results(subject: Subject):
     labels = queries.paragraph_labels(subject)
     no_topic = _("The statute as a whole") if is_statute(subject) else _("No category")
     return render_template(
-        "weighing/results.html", town=subject.municipality, subject=subject, subject_name=subject_name(subject),
+        "weighing/results.html", town=subject.municipality, subject=subject, subject_name=subject_title(subject),
         figures=queries.figures(subject, no_topic, CHANNEL_LABELS), answered=queries.answered_comments(subject),
         decided=queries.decided_comments(subject) if published else [], published=published,
         topic=lambda c: queries.topic_of(c, labels), can_weigh_here=can_weigh(current_user, subject),
