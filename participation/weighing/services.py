@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, render_template
-from flask_babel import format_date, format_datetime, gettext as _
+from flask_babel import force_locale, format_date, format_datetime, gettext as _
 
 from geo.errors import N_
 
@@ -115,10 +115,12 @@ def _tell_author(comment: Comment, answer: OfficialAnswer) -> None:
     if not comment.notify_on_answer or not address:
         return
     town = comment.subject.municipality
-    body = render_template("mail/answer.txt", comment=comment, answer=answer, town=town,
-                           subject_name=subject_title(comment.subject), link=comment_link(comment))
-    queue_notice(address, "answer", _("{town} has answered your comment").format(town=town.name), body,
-                 key=f"answer:{comment.id}:{answer.id}")
+    # In the town's language, not the planner's: residents chose no language that is stored.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = render_template("mail/answer.txt", comment=comment, answer=answer, town=town,
+                               subject_name=subject_title(comment.subject), link=comment_link(comment))
+        subject_line = _("{town} has answered your comment").format(town=town.name)
+        queue_notice(address, "answer", subject_line, body, key=f"answer:{comment.id}:{answer.id}")
 
 
 class PublishRefused(Exception):

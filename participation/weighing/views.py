@@ -1,8 +1,8 @@
 """The planners' answer page and weighing table, publishing the result, and the public results page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -137,7 +137,8 @@ def _publish(subject: Subject):
     if not PublishForm().validate_on_submit():
         abort(400)
     try:
-        publish_result(subject, current_user, str(get_locale()))
+        # Residents chose no language that is stored: the notices are in the town's.
+        publish_result(subject, current_user, current_app.config["BABEL_DEFAULT_LOCALE"])
     except PublishRefused as refused:
         flash_at(PUBLISH_TARGET, refused.message, "danger")
         return redirect(_overview_url(subject))

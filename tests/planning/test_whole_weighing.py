@@ -102,7 +102,7 @@ def test_statements_online_and_by_letter_are_moderated_answered_weighed_and_ever
         assert desk.post(url, data=data, headers=EN).status_code == 302
     wait_for_jobs(smtp_app)
     # Anna asked to be told of the answer; Ben did not.
-    assert any("answered" in m["Subject"] for m in _to(inbox, "anna@example.org"))
+    assert any("beantwortet" in m["Subject"] for m in _to(inbox, "anna@example.org"))  # the town's language
     assert len(_to(inbox, "ben@example.org")) == 1
     public = smtp_app.test_client().get(page, headers=EN).get_data(as_text=True)
     assert "Die Traufhöhe wird begrenzt." in public and "7,5 m" not in public  # decisions stay internal
@@ -117,9 +117,9 @@ def test_statements_online_and_by_letter_are_moderated_answered_weighed_and_ever
         db.session.commit()
     desk.post(f"{weighing}/veroeffentlichen", data={"csrf_token": csrf_token(desk, weighing)}, headers=EN)
     wait_for_jobs(smtp_app)
-    for address, words in (("anna@example.org", "Partly accepted"), ("ben@example.org", "Partly accepted"),
-                           ("verein@example.org", "Accepted")):
-        [notice] = [m for m in _to(inbox, address) if "Result of the weighing" in m["Subject"]]
+    for address, words in (("anna@example.org", "Teilweise berücksichtigt"),
+                           ("ben@example.org", "Teilweise berücksichtigt"), ("verein@example.org", "Berücksichtigt")):
+        [notice] = [m for m in _to(inbox, address) if "Abwägungsergebnis" in m["Subject"]]
         assert words in notice.get_content() and notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     with app.app_context():
         assert {c.decision for c in db.session.scalars(select(Comment))} == {Decision.PARTLY_ACCEPTED,
