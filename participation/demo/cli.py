@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from participation.accounts import services as accounts
 from participation.accounts.models import Role, User
 from participation.comments.models import Comment, Support
+from participation.database.mixins import utcnow
 from participation.demo import data
 from participation.demo.planning import load_planning
 from participation.demo.statutes import load_statutes
@@ -127,7 +128,9 @@ def _comments(project: Project, count: int, residents: list[User], rng: random.R
     for index in range(count):
         author = rng.choice(residents)
         comment = Comment(project=project, author_id=author.id, text=rng.choice(data.COMMENT_TEXTS),
-                          category_id=rng.choice(project.categories).id)
+                          category_id=rng.choice(project.categories).id,
+                          # Over the two weeks the participation has run, so that the figures over time say something.
+                          created_at=utcnow() - timedelta(days=rng.uniform(0, 13)))
         # One in ten without a pin: comments need not have a place.
         if index % 10:
             comment.set_location(Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy)))
