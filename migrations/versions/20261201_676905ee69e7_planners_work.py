@@ -43,14 +43,14 @@ def _restore_comment_triggers():
 def upgrade():
     op.create_table('mail_opt_out',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('address_key', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('created_at', participation.database.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_opt_out')),
-    sa.UniqueConstraint('email', 'kind', name=op.f('uq_mail_opt_out_email'))
+    sa.UniqueConstraint('address_key', 'kind', name=op.f('uq_mail_opt_out_address_key'))
     )
     with op.batch_alter_table('mail_opt_out', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_mail_opt_out_email'), ['email'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mail_opt_out_address_key'), ['address_key'], unique=False)
 
     op.create_table('sent_notice',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -269,6 +269,6 @@ def downgrade():
     op.drop_table('moderation_event')
     op.drop_table('sent_notice')
     with op.batch_alter_table('mail_opt_out', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_mail_opt_out_email'))
+        batch_op.drop_index(batch_op.f('ix_mail_opt_out_address_key'))
 
     op.drop_table('mail_opt_out')

@@ -5,6 +5,8 @@ Every notice is of a `kind`; an address that unsubscribed from a kind gets no mo
 """
 from __future__ import annotations
 
+import hmac
+
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -24,19 +26,25 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
 
 
+def address_key(email: str) -> str:
+    """What stands for an address in opt-outs and unsubscribe links: an HMAC of it under the app's secret,
+    so that neither a link (which lands in logs) nor the table gives the address away."""
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), email.strip().lower().encode(), "sha256").hexdigest()
+
+
 def unsubscribe_token(email: str, kind: str) -> str:
-    return _serializer().dumps([email.strip().lower(), kind])
+    return _serializer().dumps([address_key(email), kind])
 
 
 def read_unsubscribe_token(token: str) -> tuple[str, str] | None:
-    """(address, kind) from a token this app signed, else None."""
+    """(address key, kind) from a token this app signed, else None."""
     try:
-        email, kind = _serializer().loads(token)
+        key, kind = _serializer().loads(token)
     except (BadSignature, ValueError, TypeError):
         return None
-    if not isinstance(email, str) or kind not in KINDS:
+    if not isinstance(key, str) or len(key) != 64 or kind not in KINDS:
         return None
-    return email, kind
+    return key, kind
 
 
 def unsubscribe_url(email: str, kind: str) -> str:
@@ -44,17 +52,26 @@ def unsubscribe_url(email: str, kind: str) -> str:
 
 
 def has_opted_out(email: str, kind: str) -> bool:
+    return _opted_out(address_key(email), kind)
+
+
+def _opted_out(key: str, kind: str) -> bool:
     return db.session.scalar(select(MailOptOut.id).where(
-        MailOptOut.email == email.strip().lower(), MailOptOut.kind == kind)) is not None
+        MailOptOut.address_key == key, MailOptOut.kind == kind)) is not None
 
 
 def opt_out(email: str, kind: str) -> None:
     """Record that `email` wants no more notices of `kind` (again is harmless)."""
-    if has_opted_out(email, kind):
+    opt_out_key(address_key(email), kind)
+
+
+def opt_out_key(key: str, kind: str) -> None:
+    """`opt_out` for the address behind `key` (from an unsubscribe link)."""
+    if _opted_out(key, kind):
         return
     try:
         with db.session.begin_nested():
-            db.session.add(MailOptOut(email=email.strip().lower(), kind=kind))
+            db.session.add(MailOptOut(address_key=key, kind=kind))
     except IntegrityError:  # a second click at the same moment
         pass
 

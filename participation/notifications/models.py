@@ -40,13 +40,13 @@ class Follow(db.Model):
 
 class MailOptOut(db.Model):
     """An address that asked for no more mail of one kind (one-click unsubscribe, RFC 8058).
-    By address, not account: people who wrote by letter or e-mail have none."""
+    By address, not account: people who wrote by letter or e-mail have none. The address itself is not
+    kept here, nor in the unsubscribe link: only its keyed hash (`mailing.address_key`)."""
 
-    __table_args__ = (UniqueConstraint("email", "kind"),)
+    __table_args__ = (UniqueConstraint("address_key", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Lower-case.
-    email: Mapped[str] = mapped_column(String(254), index=True)
+    address_key: Mapped[str] = mapped_column(String(64), index=True)
     #: "answer", "digest", "result" or "opening".
     kind: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from participation.extensions import db
+from participation.notifications.mailing import address_key
 from participation.notifications.models import Follow, MailOptOut
 from participation.projects.models import Project
 from participation.statutes.models import Statute
@@ -52,4 +53,4 @@ def area_follows(municipality_id: int) -> list[Follow]:
 
 def opted_out_kinds(email: str) -> set[str]:
     """The kinds of notice this address unsubscribed from."""
-    return set(db.session.scalars(select(MailOptOut.kind).where(MailOptOut.email == email.strip().lower())))
+    return set(db.session.scalars(select(MailOptOut.kind).where(MailOptOut.address_key == address_key(email))))

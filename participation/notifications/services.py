@@ -8,6 +8,7 @@ from participation.addresses.models import Address
 from participation.extensions import db
 from participation.municipalities.models import Municipality
 from participation.notifications import openings, queries
+from participation.notifications.mailing import address_key
 from participation.notifications.models import Follow, MailOptOut
 from participation.projects.models import Project
 from participation.statutes.models import Statute
@@ -70,7 +71,7 @@ def stop(row: Follow) -> None:
 
 def resubscribe(email: str, kind: str) -> bool:
     """Take back an unsubscribe from `kind`; False if the address had not unsubscribed."""
-    result = db.session.execute(delete(MailOptOut).where(MailOptOut.email == email.strip().lower(),
+    result = db.session.execute(delete(MailOptOut).where(MailOptOut.address_key == address_key(email),
                                                          MailOptOut.kind == kind))
     return bool(result.rowcount)
 

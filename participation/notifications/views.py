@@ -14,7 +14,7 @@ from participation.loaders import get_by_id, get_municipality, get_project, get_
 from participation.municipalities.models import Municipality
 from participation.notifications import queries, services
 from participation.notifications.forms import AreaFollowForm, KindForm
-from participation.notifications.mailing import opt_out, read_unsubscribe_token
+from participation.notifications.mailing import opt_out, opt_out_key, read_unsubscribe_token
 from participation.notifications.models import Follow
 from participation.notifications.permissions import can_follow
 
@@ -153,9 +153,9 @@ def unsubscribe(token: str):
     found = read_unsubscribe_token(token)
     if found is None:
         abort(404)
-    email, kind = found
+    key, kind = found
     if request.method == "POST":
-        opt_out(email, kind)
+        opt_out_key(key, kind)
         db.session.commit()
         return render_template("notifications/unsubscribed.html", kind=kind)
     return render_template("notifications/unsubscribe.html", kind=kind, token=token)

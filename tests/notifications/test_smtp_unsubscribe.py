@@ -2,6 +2,8 @@
 from its List-Unsubscribe header: no session, no CSRF token."""
 from __future__ import annotations
 
+import base64
+
 import re
 from email import message_from_bytes, policy
 from urllib.parse import urlsplit
@@ -11,6 +13,7 @@ from sqlalchemy import func, select
 from participation.accounts.models import User
 from participation.extensions import db
 from participation.notifications import services
+from participation.notifications.mailing import address_key, opt_out, unsubscribe_url
 from participation.notifications.models import MailOptOut
 from participation.projects.models import Phase, Project
 from tests.conftest import wait_for_jobs
@@ -77,3 +80,16 @@ def test_notice_by_smtp_and_one_click_unsubscribe(app, smtp_app, smtp_server, cr
     assert run_due(on=smtp_app) == (0, 0)
     wait_for_jobs(smtp_app)
     assert len(inbox.envelopes) == 1
+
+
+def test_the_unsubscribe_link_and_the_opt_outs_do_not_hold_the_address(app):
+    with app.test_request_context():
+        link = unsubscribe_url("Erika@Example.org", "opening")
+        opt_out("erika@example.org", "opening")
+        db.session.commit()
+        stored = db.session.scalars(select(MailOptOut.address_key)).all()
+        expected = address_key("ERIKA@example.org")
+    token = link.rsplit("/", 1)[1]
+    padded = token.split(".")[0] + "=" * (-len(token.split(".")[0]) % 4)
+    assert b"erika" not in base64.urlsafe_b64decode(padded).lower() and "erika" not in link.lower()
+    assert stored == [expected] and "@" not in stored[0]
