@@ -66,6 +66,12 @@ def fill_of_block(page, index: int) -> str:
 
 
 def click_block(page, index: int) -> None:
+    # A popup pans the map to fit (animated): the block's place on screen is known once the map stands still.
+    page.wait_for_function(
+        """() => {
+          const map = window[document.querySelector('[data-layer-map] [data-map-name]').dataset.mapName];
+          return !(map._panAnim && map._panAnim._inProgress) && !map._animatingZoom;
+        }""")
     point = page.evaluate(
         """([lon, lat]) => {
           const el = document.querySelector('[data-layer-map] [data-map-name]');
