@@ -29,7 +29,7 @@ from participation.database.after_commit import after_commit
 from participation.extensions import db
 from participation.projects.models import Project
 from participation.statutes.models import Statute
-from participation.statutes.documents import DocumentRefused, check_pdf, clean_filename, format_size
+from participation.statutes.documents import DocumentRefused, check_pdf, clean_filename, format_size, media_type_of
 
 #: What a scan may be; a TIFF (as statutes take) is left out: browsers do not show it and scanners
 #: write PDF or JPEG anyway.
@@ -67,17 +67,6 @@ def attachment_path(attachment: CommentAttachment) -> Path:
     return folder() / attachment.stored_name
 
 
-def media_type_of(head: bytes) -> str | None:
-    """PDF, PNG or JPEG by the file's first bytes, else None."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    return None
-
-
 def check_upload(stream: BinaryIO, filename: str) -> CheckedFile:
     """Copy an uploaded scan to a temporary file and check it; raises AttachmentRefused (nothing kept)
     for an empty file, one too large, of another type (by content) or an unsafe PDF."""
@@ -99,8 +88,8 @@ def check_upload(stream: BinaryIO, filename: str) -> CheckedFile:
         if size == 0:
             raise AttachmentRefused(N_("The file is empty."))
         with partial.open("rb") as stored:
-            media_type = media_type_of(stored.read(16))
-        if media_type is None:
+            media_type = media_type_of(stored.read(16))  # the statute documents' sniffing; TIFF is not taken here
+        if media_type not in MEDIA_TYPES:
             raise AttachmentRefused(N_("The scan must be a PDF, JPEG or PNG file (checked by its content, not its "
                                        "name)."))
         if media_type == "application/pdf":
@@ -133,13 +122,6 @@ def attach(comment: Comment, checked: CheckedFile) -> CommentAttachment:
     current_app.logger.info("Attachment %s (%s, %d bytes) added to comment %s", attachment.id, checked.media_type,
                             checked.size, comment.id)
     return attachment
-
-
-def discard_files(comment: Comment) -> None:
-    """Remove the files of the comment's attachments once the transaction commits (a comment being
-    deleted: the rows go with it by cascade, the files do not)."""
-    paths = [attachment_path(a) for a in comment.attachments]
-    after_commit(lambda: [p.unlink(missing_ok=True) for p in paths], key=("intake-attachments", comment.id))
 
 
 @event.listens_for(Project, "before_delete")
