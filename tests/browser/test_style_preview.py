@@ -66,11 +66,17 @@ def fill_of_block(page, index: int) -> str:
 
 
 def click_block(page, index: int) -> None:
-    # A popup pans the map to fit (animated): the block's place on screen is known once the map stands still.
+    """Click a block's centre once no popup is left on the map and the map stands still.
+
+    A closing popup fades out and stays in the page for 200 ms, where it takes the click; an opening one pans
+    the map (animated), so the block's place on screen is known only once the map has stopped.
+    """
+    page.evaluate("window[document.querySelector('[data-layer-map] [data-map-name]').dataset.mapName].closePopup()")
     page.wait_for_function(
         """() => {
           const map = window[document.querySelector('[data-layer-map] [data-map-name]').dataset.mapName];
-          return !(map._panAnim && map._panAnim._inProgress) && !map._animatingZoom;
+          return !document.querySelector('[data-layer-map] .leaflet-popup')
+            && !(map._panAnim && map._panAnim._inProgress) && !map._animatingZoom;
         }""")
     point = page.evaluate(
         """([lon, lat]) => {
@@ -161,7 +167,8 @@ def test_a_popup_shows_the_legend_words_and_value_labels(app, page, watch, de, t
     expect(popup.locator("dl.layer-popup dt")).to_have_text(["GRZ", "Art der Nutzung"])
     expect(popup.locator("dl.layer-popup dd")).to_have_text(["0,2 (locker)", "Allgemeines Wohngebiet"])
     audit(page, watch)
-    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")  # closes the popup for keyboard users
+    expect(popup).to_have_count(0)
     click_block(page, 3)  # a code without a label shows as it is; the class label is the range
     expect(popup.locator("dl.layer-popup dd")).to_have_text(["0,8 (0,6 – 0,8)", "GE"])
     click_block(page, 4)
