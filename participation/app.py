@@ -16,6 +16,7 @@ from participation.api import feature as api
 from participation.backup_cli import backup
 from participation.comments import feature as comments
 from participation.demo import feature as demo
+from participation.exports import feature as exports
 from participation.extensions import babel, csrf, db, limiter, login_manager, migrate
 from participation.jobs import feature as jobs
 from participation.intake import feature as intake
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: In this order: town-scoped routes (/<slug>/…) come after the fixed paths they must not shadow.
 FEATURES = (accounts, admin, api, jobs, notifications, projects, statutes, addresses, comments, moderation, weighing,
-            intake, layers, municipalities, demo)
+            exports, intake, layers, municipalities, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

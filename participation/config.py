@@ -62,6 +62,8 @@ def from_env() -> dict:
         "RATELIMIT_STORAGE_URI": _get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
         #: Empty means INSTANCE_PATH/uploads.
         "UPLOAD_FOLDER": _get("UPLOAD_FOLDER", ""),
+        #: How long an export's download link lives; then the worker deletes its file.
+        "EXPORT_RETENTION_HOURS": int(_get("EXPORT_RETENTION_HOURS", "48")),
         #: A running job whose heartbeat is older than this lost its worker.
         "JOB_STALE_SECONDS": int(_get("JOB_STALE_SECONDS", "60")),
         #: How often a worker looks for such jobs.

@@ -33,11 +33,14 @@ BELOW = {
     "participation.safe_http": ("participation.",),
     # The planners' work sits on top of comments: comments know none of it.
     "participation.comments": ("participation.moderation", "participation.weighing", "participation.intake",
-                               "participation.notifications", "participation.api", "participation.demo"),
+                               "participation.notifications", "participation.exports", "participation.api",
+                               "participation.demo"),
     "participation.notifications": ("participation.moderation", "participation.weighing", "participation.intake",
                                     "participation.api", "participation.demo"),
-    "participation.moderation": ("participation.weighing", "participation.intake", "participation.api",
-                                 "participation.demo"),
+    "participation.moderation": ("participation.weighing", "participation.intake", "participation.exports",
+                                 "participation.api", "participation.demo"),
+    # Exports read everything the planners' work made; nothing below them knows they exist.
+    "participation.weighing": ("participation.exports", "participation.api", "participation.demo"),
     "participation.database": ("participation.accounts", "participation.comments", "participation.layers",
                                "participation.maps", "participation.projects", "participation.statutes",
                                "participation.addresses", "participation.jobs"),

@@ -84,6 +84,8 @@ TABLE = [
     ("weighing", "GET", "/{slug}/projekte/{project}/abwaegung", None, PLANNERS_ONLY),
     ("enter input", "GET", "/{slug}/projekte/{project}/eingabe-erfassen", None, PLANNERS_ONLY),
     ("likely duplicates", "GET", "/{slug}/projekte/{project}/aehnliche-eingaben", None, PLANNERS_ONLY),
+    ("exports", "GET", "/{slug}/exporte", None, PLANNERS_ONLY),
+    ("exports of another town", "GET", "/{other}/exporte", None, row(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)),
     ("logout", "POST", "/konto/abmelden", "none", ANY_ACCOUNT_ACTS),
     ("language", "POST", "/language", "language", row(*[FOUND] * 6)),
     ("api comment create", "POST", "/api/v1/projects/{project}/comments", "api",

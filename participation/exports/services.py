@@ -1,0 +1,201 @@
+"""Making exports: asking for one (a row and a job), writing its file in the job, removing expired files."""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import unicodedata
+from datetime import date, timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale, gettext as _
+from pyproj import Transformer
+from sqlalchemy import select
+
+from geo.errors import N_
+from participation.comments.subjects import Subject, is_statute, subject_title
+from participation.database.after_commit import after_commit
+from participation.database.mixins import utcnow
+from participation.exports import columns, geodata, rows, tables
+from participation.exports.models import Export, ExportFormat, ExportStatus
+from participation.extensions import db
+from participation.jobs.registry import JobFailed
+from participation.jobs.services import enqueue
+from participation.municipalities.models import Municipality
+from participation.projects.models import Project
+from participation.statutes.models import Statute
+
+JOB = "exports.write"
+CLEAN_TASK = "exports-expired"
+#: The projected CRSs a town may export in: ETRS89 / UTM zones 32N and 33N.
+PROJECTED = (25832, 25833)
+EXTENSIONS = {ExportFormat.XLSX: "xlsx", ExportFormat.CSV: "csv", ExportFormat.GEOJSON: "geojson",
+              ExportFormat.GPKG: "gpkg", ExportFormat.WEIGHING_XLSX: "xlsx"}
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+}
+
+
+def retention_hours() -> int:
+    return int(current_app.config["EXPORT_RETENTION_HOURS"])
+
+
+def folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / "exports"
+
+
+def path_of(export: Export) -> Path:
+    return folder() / export.stored_name
+
+
+def town_zone(town: Municipality) -> int:
+    """The ETRS89/UTM zone a town's maps are made in: 32N west of 12° E, 33N east of it."""
+    extent = town.boundary.bounds if town.boundary is not None else None
+    if extent is None:
+        return 25832
+    return 25833 if (extent[0] + extent[2]) / 2 >= 12 else 25832
+
+
+def request_export(user, town: Municipality, fmt: ExportFormat, subject: Subject | None = None,
+                   since: date | None = None, until: date | None = None, crs: int = 4326,
+                   grouping: str = "thema", locale: str = "de") -> Export:
+    """Record an export for `user` and queue the job that writes it (after the caller commits).
+
+    `subject` None means every project and statute of `town`, between `since` and `until`.
+    """
+    if fmt is ExportFormat.WEIGHING_XLSX and subject is None:
+        raise ValueError("a weighing table is made for one project or statute")
+    export = Export(
+        municipality_id=town.id, user_id=user.id, format=fmt, crs=crs, grouping=grouping, locale=locale,
+        project_id=None if subject is None or is_statute(subject) else subject.id,
+        statute_id=subject.id if subject is not None and is_statute(subject) else None,
+        since=since, until=until,
+        expires_at=utcnow() + timedelta(hours=retention_hours()))
+    db.session.add(export)
+    db.session.flush()
+    export.job_id = enqueue(JOB, {"export_id": export.id}, user=user).id
+    current_app.logger.info("Export %s (%s of %s) asked for by user %s", export.id, fmt, _scope_name(export),
+                            user.id)
+    return export
+
+
+def _scope_name(export: Export) -> str:
+    if export.project_id is not None:
+        return f"project:{export.project_id}"
+    if export.statute_id is not None:
+        return f"statute:{export.statute_id}"
+    return f"town:{export.municipality_id}"
+
+
+def download_name(export: Export) -> str:
+    """"kommentare-radweg-am-fluss-2026-12-01.xlsx": what, of which subject, made when."""
+    kind = _("weighing-table") if export.format is ExportFormat.WEIGHING_XLSX else _("comments")
+    subject = subject_title(export.subject) if export.subject is not None else export.municipality.name
+    made = export.created_at.date().isoformat() if export.created_at else date.today().isoformat()
+    return f"{_slug(kind)}-{_slug(subject)[:60].strip('-')}-{made}.{EXTENSIONS[export.format]}"
+
+
+def _slug(text: str) -> str:
+    text = text.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "export"
+
+
+def write_export(ctx, export_id: int) -> dict:
+    """Job "exports.write": write the export's file, reporting progress; the file appears under its
+    stored name only when complete, so a crash leaves no half file behind a link."""
+    export = db.session.get(Export, export_id)
+    if export is None:
+        raise JobFailed(N_("The export is gone."))
+    folder().mkdir(parents=True, exist_ok=True)
+    stored = f"{secrets.token_hex(16)}.{EXTENSIONS[export.format]}"
+    partial = folder() / f"part-{stored}"
+    try:
+        with force_locale(export.locale):
+            written = write_file(export, partial, lambda done, total: ctx.progress(
+                0.98 * done / max(1, total), N_("{done} of {total} comments written."), done=done, total=total))
+            export.filename = download_name(export)
+        os.replace(partial, folder() / stored)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        export.status = ExportStatus.FAILED
+        db.session.commit()
+        raise
+    export.stored_name, export.rows, export.status = stored, written, ExportStatus.READY
+    export.size = (folder() / stored).stat().st_size
+    return {"export_id": export.id, "rows": written}
+
+
+def write_file(export: Export, path: Path, report=lambda done, total: None) -> int:
+    """Write `export`'s file to `path` in the current locale, calling `report(done, total)` as rows go out.
+    Returns the number of comments and replies written."""
+    scope = rows.Scope(town=export.municipality, subject=export.subject, since=export.since, until=export.until)
+    words = rows.Words(export.municipality.id, transformer=(
+        Transformer.from_crs(4326, export.crs, always_xy=True) if export.crs != 4326 else None))
+    comments, replies = rows.count_comments(scope)
+    total = comments + (replies if export.format in (ExportFormat.XLSX, ExportFormat.CSV) else 0)
+    done = 0
+
+    def progress(count: int) -> None:
+        nonlocal done
+        done += count
+        report(done, total)
+
+    fields = columns.comment_columns(export)
+    if export.format is ExportFormat.CSV:
+        table = fields + (columns.Column("reply_to", columns.REPLIES[1].header),)
+        return tables.write_csv(path, table, _then(rows.comment_rows(scope, words), rows.reply_rows(scope, words)),
+                                progress)
+    if export.format is ExportFormat.XLSX:
+        return tables.write_workbook(path, [
+            (_("Comments"), fields, rows.comment_rows(scope, words), True),
+            (_("Replies"), columns.REPLIES, rows.reply_rows(scope, words), True),
+            (_("Answers of the town"), columns.ANSWERS, rows.answer_rows(scope, words), False),
+            (_("Figures"), columns.FIGURES, rows.figure_rows(scope, words), False),
+        ], progress)
+    if export.format is ExportFormat.GEOJSON:
+        return geodata.write_geojson(path, fields, rows.comment_rows(scope, words), progress)
+    if export.format is ExportFormat.GPKG:
+        return geodata.write_geopackage(path, fields, rows.comment_rows(scope, words), export.crs, progress)
+    by_topic = export.grouping == "thema"
+    no_topic = _("Without a paragraph") if is_statute(export.subject) else _("Without a category")
+    return tables.write_grouped_workbook(path, _("Weighing table"), columns.WEIGHING,
+                                         rows.weighing_rows(scope, words, by_topic, no_topic), progress)
+
+
+def _then(*iterables):
+    for iterable in iterables:
+        yield from iterable
+
+
+def delete_export(export: Export) -> None:
+    """Remove the export's row and, once the caller commits, its file."""
+    stored = path_of(export) if export.stored_name else None
+    db.session.delete(export)
+    if stored is not None:
+        after_commit(lambda: stored.unlink(missing_ok=True), key=("export-file", export.id))
+
+
+def remove_expired() -> int:
+    """Periodic task: delete exports past their time, files first. Returns how many went."""
+    expired = list(db.session.scalars(select(Export).where(Export.expires_at < utcnow())))
+    for export in expired:
+        if export.stored_name:
+            path_of(export).unlink(missing_ok=True)
+        db.session.delete(export)
+    if expired:
+        current_app.logger.info("Removed %s expired exports", len(expired))
+    return len(expired)
+
+
+def subject_choices(town: Municipality) -> list[tuple[str, Subject]]:
+    """("project:3", project) and ("statute:5", statute) for every project and statute of `town`."""
+    projects = db.session.scalars(select(Project).where(Project.municipality_id == town.id)
+                                  .order_by(Project.title))
+    statutes = db.session.scalars(select(Statute).where(Statute.municipality_id == town.id)
+                                  .order_by(Statute.number, Statute.title))
+    return [(f"project:{p.id}", p) for p in projects] + [(f"statute:{s.id}", s) for s in statutes]
