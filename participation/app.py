@@ -19,6 +19,7 @@ from participation.demo import feature as demo
 from participation.exports import feature as exports
 from participation.extensions import babel, csrf, db, limiter, login_manager, migrate
 from participation.jobs import feature as jobs
+from participation.hotspots import feature as hotspots
 from participation.intake import feature as intake
 from participation.layers import feature as layers
 from participation.moderation import feature as moderation
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: In this order: town-scoped routes (/<slug>/…) come after the fixed paths they must not shadow.
 FEATURES = (accounts, admin, api, jobs, notifications, projects, statutes, addresses, comments, moderation, weighing,
-            exports, intake, layers, municipalities, demo)
+            exports, hotspots, intake, layers, municipalities, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -127,6 +127,9 @@ STATIC = {
     "PHOTO_MAX_EDGE": 2048,
     "PHOTO_THUMB_EDGE": 400,
     "API_MAX_FEATURES": 5000,
+    #: Hot spots (geo.hotspots, DBSCAN): at least this many comments, each within this distance of the next.
+    "HOTSPOT_DISTANCE_METRES": 50,
+    "HOTSPOT_MIN_COMMENTS": 5,
     "CONFIRM_TOKEN_MAX_AGE": 3 * 24 * 3600,
     "RESET_TOKEN_MAX_AGE": 2 * 3600,
     "INVITE_TOKEN_MAX_AGE": 7 * 24 * 3600,

@@ -14,6 +14,7 @@ from pyproj import Transformer
 from sqlalchemy import select
 
 from geo.errors import N_
+from geo.hotspots import metric_crs_at
 from participation.comments.subjects import Subject, is_statute, subject_title
 from participation.database.after_commit import after_commit
 from participation.database.mixins import utcnow
@@ -53,11 +54,11 @@ def path_of(export: Export) -> Path:
 
 
 def town_zone(town: Municipality) -> int:
-    """The ETRS89/UTM zone a town's maps are made in: 32N west of 12° E, 33N east of it."""
-    extent = town.boundary.bounds if town.boundary is not None else None
-    if extent is None:
+    """The ETRS89/UTM zone of the town's maps, by the middle of its boundary (32N without one)."""
+    if town.boundary is None:
         return 25832
-    return 25833 if (extent[0] + extent[2]) / 2 >= 12 else 25832
+    west, _south, east, _north = town.boundary.bounds
+    return metric_crs_at((west + east) / 2)
 
 
 def request_export(user, town: Municipality, fmt: ExportFormat, subject: Subject | None = None,

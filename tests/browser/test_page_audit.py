@@ -92,6 +92,7 @@ def _path(name: str, site) -> str:
         "intake-statute": f"{statute}/eingabe-erfassen",
         "duplicates-project": f"{project_path(project)}/aehnliche-eingaben",
         "notifications": "/konto/benachrichtigungen",
+        "exports": f"/{slug}/exporte",
     }[name]
 
 
@@ -111,6 +112,7 @@ PAGES = [
     ("weighing-project", "planner"), ("weighing-statute", "planner"), ("results-statute", None),
     ("intake-project", "planner"), ("intake-statute", "planner"), ("duplicates-project", "planner"),
     ("notifications", "resident"), ("notifications", "planner"),
+    ("exports", "planner"),
 ]
 
 
