@@ -25,6 +25,7 @@ from participation.layers import feature as layers
 from participation.moderation import feature as moderation
 from participation.municipalities import feature as municipalities
 from participation.notifications import feature as notifications
+from participation.ogcapi import feature as ogcapi
 from participation.projects import feature as projects
 from participation.statutes import feature as statutes
 from participation.weighing import feature as weighing
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: In this order: town-scoped routes (/<slug>/…) come after the fixed paths they must not shadow.
 FEATURES = (accounts, admin, api, jobs, notifications, projects, statutes, addresses, comments, moderation, weighing,
-            exports, hotspots, intake, layers, municipalities, demo)
+            exports, hotspots, ogcapi, intake, layers, municipalities, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import time
 from datetime import date, timedelta
 from email import policy
@@ -21,6 +22,7 @@ from flask_migrate import upgrade
 from shapely.geometry import MultiPolygon, Point, Polygon
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
+from werkzeug.serving import make_server
 
 from participation.app import create_app
 from participation.accounts.models import Role, User
@@ -126,6 +128,17 @@ def _clean(app):
     with app.app_context():
         empty_database()
         limiter.reset()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The session's app served by werkzeug in a daemon thread (browser tests, GIS clients); yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
 
 
 @pytest.fixture

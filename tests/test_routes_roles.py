@@ -85,6 +85,7 @@ TABLE = [
     ("enter input", "GET", "/{slug}/projekte/{project}/eingabe-erfassen", None, PLANNERS_ONLY),
     ("likely duplicates", "GET", "/{slug}/projekte/{project}/aehnliche-eingaben", None, PLANNERS_ONLY),
     ("exports", "GET", "/{slug}/exporte", None, PLANNERS_ONLY),
+    ("ogc api collections", "GET", "/{slug}/ogc/collections", None, ALL_OK),
     ("exports of another town", "GET", "/{other}/exporte", None, row(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)),
     ("logout", "POST", "/konto/abmelden", "none", ANY_ACCOUNT_ACTS),
     ("language", "POST", "/language", "language", row(*[FOUND] * 6)),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -18,7 +17,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask_babel import force_locale, gettext
-from werkzeug.serving import make_server
 
 from participation.accounts.models import Role
 
@@ -49,17 +47,6 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         item.call_failed = report.failed
     return report
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    """The session's app served by werkzeug in a daemon thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
