@@ -44,7 +44,7 @@ class ExportForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.format.data == ExportFormat.WEIGHING_XLSX.value and ":" not in (self.subject.data or ""):
-            self.subject.errors.append(_l("A weighing table is made for one project or statute: choose it."))
+            self.subject.errors.append(_l("A weighing table is made for one project or statute: choose one."))
             valid = False
         if self.since.data and self.until.data and self.since.data > self.until.data:
             self.until.errors.append(_l("The last day lies before the first."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import time
 import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
@@ -182,7 +183,8 @@ def delete_export(export: Export) -> None:
 
 
 def remove_expired() -> int:
-    """Periodic task: delete exports past their time, files first. Returns how many went."""
+    """Periodic task: delete exports past their time, files first, and files no export points to any more
+    (an export deleted while its job was still writing). Returns how many exports went."""
     expired = list(db.session.scalars(select(Export).where(Export.expires_at < utcnow())))
     for export in expired:
         if export.stored_name:
@@ -190,7 +192,21 @@ def remove_expired() -> int:
         db.session.delete(export)
     if expired:
         current_app.logger.info("Removed %s expired exports", len(expired))
+    _remove_orphans()
     return len(expired)
+
+
+def _remove_orphans() -> None:
+    if not folder().is_dir():
+        return
+    known = set(db.session.scalars(select(Export.stored_name).where(Export.stored_name != "")))
+    # A file being written has no row pointing at it yet: only files older than any job may go.
+    oldest = time.time() - current_app.config["JOB_TIMEOUT_SECONDS"] - 3600
+    for path in folder().iterdir():
+        name = path.name.removeprefix("part-")
+        if name not in known and path.is_file() and path.stat().st_mtime < oldest:
+            path.unlink(missing_ok=True)
+            current_app.logger.info("Removed the export file %s that no export points to", path.name)
 
 
 def subject_choices(town: Municipality) -> list[tuple[str, Subject]]:

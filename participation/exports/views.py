@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
-from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import format_date, get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -16,22 +16,29 @@ from participation.exports.permissions import can_download, can_export, can_view
 from participation.extensions import db
 from participation.jobs.views import job_state
 from participation.loaders import get_by_id, get_municipality
+from participation.statutes.documents import format_size
 from participation.statutes.models import Statute
+from participation.web import feedback
 from participation.web.feedback import flash_at
 
 bp = Blueprint("exports", __name__)
 bp.add_app_template_global(can_export, "can_export")
 bp.add_app_template_global(subject_key, "subject_key")
+
 STATUS_LABELS = {
     ExportStatus.RUNNING: _l("Being written"),
     ExportStatus.READY: _l("Ready"),
     ExportStatus.FAILED: _l("Failed"),
 }
-
 #: The choice of `subject` that means every project and statute of the town.
 WHOLE_TOWN = "stadt"
 #: Where the export page shows what became of a deletion.
 LIST_TARGET = "export-list"
+
+
+@bp.record_once
+def _show_feedback(state) -> None:
+    feedback.register_targets(state.app, lambda context: [LIST_TARGET] if "exports" in context else [])
 
 
 def _own_export(town, export_id: int) -> Export:
@@ -42,8 +49,9 @@ def _own_export(town, export_id: int) -> Export:
 
 
 def _subject_label(subject) -> str:
-    kind = _("Statute") if isinstance(subject, Statute) else _("Project")
-    return _("{kind}: {title}").format(kind=kind, title=subject_title(subject))
+    if isinstance(subject, Statute):
+        return subject_title(subject)  # "Bebauungsplan Nr. 12 „Am Mühlenteich“" names its kind itself
+    return _("Project “{title}”").format(title=subject_title(subject))
 
 
 @bp.app_template_global()
@@ -61,10 +69,20 @@ def export_scope(export: Export) -> str:
 
 @bp.app_template_global()
 def export_format(export: Export) -> str:
-    label = str(FORMAT_LABELS[export.format])
-    if export.format is ExportFormat.GPKG:
-        label += f" (EPSG:{export.crs})"
-    return label
+    return str(FORMAT_LABELS[export.format])
+
+
+@bp.app_template_global()
+def export_written(export: Export) -> str:
+    """What the file holds: tables have replies too, GIS files and the weighing table only comments."""
+    if export.format in (ExportFormat.XLSX, ExportFormat.CSV):
+        return ngettext("%(num)d comment or reply written.", "%(num)d comments and replies written.", export.rows)
+    return ngettext("%(num)d comment written.", "%(num)d comments written.", export.rows)
+
+
+@bp.app_template_global()
+def export_size(export: Export) -> str:
+    return format_size(export.size)
 
 
 @bp.app_template_global()

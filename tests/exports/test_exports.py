@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import time
 import zipfile
 from datetime import date, timedelta
 
@@ -290,3 +292,16 @@ def test_the_cli_writes_an_export_with_a_progress_bar(app, runner, town, filled_
     assert next(sheet.iter_rows(values_only=True))[:2] == ("Number", "Date")
     refused = runner.invoke(args=["exports", "write", "--town", town.slug, "--format", "weighing-xlsx", str(out)])
     assert refused.exit_code != 0 and "needs --project or --statute" in refused.output
+
+
+def test_a_file_no_export_points_to_is_removed_once_no_job_can_still_be_writing_it(app, client, town, planner):
+    with app.app_context():
+        services.folder().mkdir(parents=True, exist_ok=True)
+        orphan, fresh = services.folder() / "0123abcd.xlsx", services.folder() / "part-4567cdef.gpkg"
+        orphan.write_bytes(b"left by a deleted export")
+        fresh.write_bytes(b"a job is writing this")
+        old = time.time() - app.config["JOB_TIMEOUT_SECONDS"] - 7200
+        os.utime(orphan, (old, old))
+        services.remove_expired()
+    assert not orphan.exists() and fresh.exists()
+    fresh.unlink()
