@@ -77,6 +77,7 @@ bench: setup  ## benchmarks, each figure beside a baseline measured in the same 
 	$(BIN)/python bench/comments_bbox.py
 	$(BIN)/python bench/layers_import.py
 	$(BIN)/python bench/layer_tiles.py
+	$(BIN)/python bench/exports.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules static/vendor

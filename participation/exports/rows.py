@@ -79,6 +79,26 @@ class Words:
     transformer: Transformer | None = None
     _subjects: dict[tuple[str, int], str] = field(default_factory=dict)
     _paragraphs: dict[int, dict[str, str]] = field(default_factory=dict)
+    #: Words for states, channels, decisions…, each translated once per export (not once per row).
+    _labels: dict[tuple, str] = field(default_factory=dict)
+    _people: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.zone = ZoneInfo(current_app.config["TIME_ZONE"])
+        self._key = current_app.config["SECRET_KEY"].encode()
+
+    def label(self, words, value) -> str:
+        """`words(value)` (a label function such as `channel_label`), remembered; "" for None."""
+        if value is None:
+            return ""
+        key = (words, value)
+        if key not in self._labels:
+            self._labels[key] = str(words(value))
+        return self._labels[key]
+
+    def local(self, moment: datetime | None) -> datetime | None:
+        """A stored UTC time in the town's time zone."""
+        return moment.astimezone(self.zone) if moment is not None else None
 
     def subject(self, project_id: int | None, statute_id: int | None) -> str:
         key = ("statute", statute_id) if statute_id is not None else ("project", project_id)
@@ -102,14 +122,10 @@ class Words:
             return ""
         if role in STAFF:
             return name or ""
-        key = current_app.config["SECRET_KEY"].encode()
-        digest = hmac.new(key, f"export-person:{self.town_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
-        return f"P-{digest[:8]}"
-
-
-def local(moment: datetime | None) -> datetime | None:
-    """A stored UTC time in the town's time zone."""
-    return moment.astimezone(ZoneInfo(current_app.config["TIME_ZONE"])) if moment is not None else None
+        if user_id not in self._people:
+            digest = hmac.new(self._key, f"export-person:{self.town_id}:{user_id}".encode(), hashlib.sha256)
+            self._people[user_id] = f"P-{digest.hexdigest()[:8]}"
+        return self._people[user_id]
 
 
 def count_comments(scope: Scope) -> tuple[int, int]:
@@ -178,10 +194,10 @@ def _comment_dicts(chunk, words: Words) -> list[dict]:
         rows.append({
             "reference": reference_of(r.id, r.reference),
             "subject": words.subject(r.project_id, r.statute_id),
-            "created": local(r.created_at),
+            "created": words.local(r.created_at),
             "received_on": r.received_on,
-            "channel": channel_label(r.channel),
-            "visibility": visibility_label(r.visibility),
+            "channel": words.label(channel_label, r.channel),
+            "visibility": words.label(visibility_label, r.visibility),
             "category": r.category or "",
             "paragraph": words.paragraph(r.statute_id, r.paragraph_anchor),
             "paragraph_anchor": r.paragraph_anchor or "",
@@ -193,14 +209,14 @@ def _comment_dicts(chunk, words: Words) -> list[dict]:
             "entered_by": entered,
             "supports": r.supports,
             "replies": r.replies,
-            "state": comment_state_label(r.state),
+            "state": words.label(comment_state_label, r.state),
             "answer_id": answer_number(r.answer_id),
             "answer": r.answer or "",
-            "answered_at": local(r.answered_at),
+            "answered_at": words.local(r.answered_at),
             "answered_by": answerer,
-            "decision": decision_label(r.decision) if r.decision else "",
+            "decision": words.label(decision_label, r.decision),
             "reasoning": r.decision_reasoning or "",
-            "decided_at": local(r.decided_at),
+            "decided_at": words.local(r.decided_at),
             "decided_by": decider,
             "duplicate_of": reference_of(r.duplicate_id, r.duplicate_reference) if r.duplicate_id else "",
             "hidden_reason": r.hidden_reason or "",
@@ -243,8 +259,8 @@ def reply_rows(scope: Scope, words: Words) -> Iterator[list[dict]]:
             "reference": reference_of(r.id, None),
             "reply_to": reference_of(r.parent_id, r.parent_reference),
             "subject": words.subject(r.project_id, r.statute_id),
-            "created": local(r.created_at),
-            "visibility": visibility_label(r.visibility),
+            "created": words.local(r.created_at),
+            "visibility": words.label(visibility_label, r.visibility),
             "author": words.person(r.author_id, r.role, r.pseudonym),
             "text": r.text,
             "supports": r.supports,
@@ -269,7 +285,7 @@ def answer_rows(scope: Scope, words: Words) -> Iterator[list[dict]]:
                 if len(chunk) >= CHUNK:
                     yield chunk
                     chunk = []
-            current = {"answer_id": answer_number(r.answer_id), "answered_at": local(r.created_at),
+            current = {"answer_id": answer_number(r.answer_id), "answered_at": words.local(r.created_at),
                        "answered_by": words.person(r.author_id, r.role, r.pseudonym), "answer": r.text,
                        "comments": []}
         current["comments"].append(reference_of(r.id, r.reference))

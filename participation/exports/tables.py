@@ -98,6 +98,8 @@ class Sheet:
         if isinstance(value, date):
             return self._styled(value, number_format=DATE_FORMAT)
         if isinstance(value, str):
+            if not value:
+                return None  # an empty cell, not a styled empty text (most rows have no answer yet)
             value = _cell_text(value)
             if column.width >= 40:
                 return self._styled(value, wrap=True)
