@@ -143,7 +143,7 @@ def _person(alias, name: str) -> tuple:
 def comment_rows(scope: Scope, words: Words, by_topic: bool = False) -> Iterator[list[dict]]:
     """The top-level comments of `scope`, `CHUNK` at a time, oldest first; `by_topic` puts them in the
     order of the statute's paragraphs or the project's categories first (those without one last)."""
-    author, entered, answerer, decider = (aliased(User) for _ in range(4))
+    author, entered, answerer = (aliased(User) for _ in range(3))
     duplicate = aliased(Comment)
     supports = select(func.count()).where(Support.comment_id == Comment.id).scalar_subquery()
     reply = aliased(Comment)
@@ -159,7 +159,6 @@ def comment_rows(scope: Scope, words: Words, by_topic: bool = False) -> Iterator
                OfficialAnswer.text.label("answer"), OfficialAnswer.created_at.label("answered_at"),
                duplicate.id.label("duplicate_id"), duplicate.reference.label("duplicate_reference"),
                *_person(author, "author"), *_person(entered, "entered"), *_person(answerer, "answerer"),
-               *_person(decider, "decider"),
                supports.label("supports"), replies.label("replies"))
         .select_from(Comment)
         .outerjoin(Category, Category.id == Comment.category_id)
@@ -169,7 +168,6 @@ def comment_rows(scope: Scope, words: Words, by_topic: bool = False) -> Iterator
         .outerjoin(author, author.id == Comment.author_id)
         .outerjoin(entered, entered.id == Comment.entered_by_id)
         .outerjoin(answerer, answerer.id == OfficialAnswer.author_id)
-        .outerjoin(decider, decider.id == Comment.decided_by_id)
         .where(*scope.where(), Comment.parent_id.is_(None))
     )
     ordering = [Comment.created_at, Comment.id]
@@ -188,9 +186,9 @@ def comment_rows(scope: Scope, words: Words, by_topic: bool = False) -> Iterator
 def _comment_dicts(chunk, words: Words) -> list[dict]:
     rows = []
     for r in chunk:
-        author, entered, answerer, decider = (
+        author, entered, answerer = (
             words.person(r._mapping[f"{name}_id"], r._mapping[f"{name}_role"], r._mapping[f"{name}_name"])
-            for name in ("author", "entered", "answerer", "decider"))
+            for name in ("author", "entered", "answerer"))
         rows.append({
             "reference": reference_of(r.id, r.reference),
             "subject": words.subject(r.project_id, r.statute_id),
@@ -217,7 +215,6 @@ def _comment_dicts(chunk, words: Words) -> list[dict]:
             "decision": words.label(decision_label, r.decision),
             "reasoning": r.decision_reasoning or "",
             "decided_at": words.local(r.decided_at),
-            "decided_by": decider,
             "duplicate_of": reference_of(r.duplicate_id, r.duplicate_reference) if r.duplicate_id else "",
             "hidden_reason": r.hidden_reason or "",
             "longitude": round(r.min_x, 7) if r.min_x is not None else None,

@@ -7,6 +7,7 @@ import secrets
 import time
 import unicodedata
 from datetime import date, timedelta
+from itertools import chain
 from pathlib import Path
 
 from flask import current_app
@@ -94,7 +95,7 @@ def _scope_name(export: Export) -> str:
 
 
 def download_name(export: Export) -> str:
-    """"kommentare-radweg-am-fluss-2026-12-01.xlsx": what, of which subject, made when."""
+    """"beitraege-radweg-am-fluss-2026-12-01.xlsx" (in German): what, of which subject, made when."""
     kind = _("weighing-table") if export.format is ExportFormat.WEIGHING_XLSX else _("comments")
     subject = subject_title(export.subject) if export.subject is not None else export.municipality.name
     made = export.created_at.date().isoformat() if export.created_at else date.today().isoformat()
@@ -150,7 +151,7 @@ def write_file(export: Export, path: Path, report=lambda done, total: None) -> i
     fields = columns.comment_columns(export)
     if export.format is ExportFormat.CSV:
         table = fields + (columns.Column("reply_to", columns.REPLIES[1].header),)
-        return tables.write_csv(path, table, _then(rows.comment_rows(scope, words), rows.reply_rows(scope, words)),
+        return tables.write_csv(path, table, chain(rows.comment_rows(scope, words), rows.reply_rows(scope, words)),
                                 progress)
     if export.format is ExportFormat.XLSX:
         return tables.write_workbook(path, [
@@ -167,11 +168,6 @@ def write_file(export: Export, path: Path, report=lambda done, total: None) -> i
     no_topic = _("Without a paragraph") if is_statute(export.subject) else _("Without a category")
     return tables.write_grouped_workbook(path, _("Weighing table"), columns.WEIGHING,
                                          rows.weighing_rows(scope, words, by_topic, no_topic), progress)
-
-
-def _then(*iterables):
-    for iterable in iterables:
-        yield from iterable
 
 
 def delete_export(export: Export) -> None:

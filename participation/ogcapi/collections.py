@@ -34,8 +34,9 @@ class Collection:
     id: str
     title: str
     description: str
-    #: (west, south, east, north) in CRS84, or None when it holds nothing yet.
-    extent: tuple[float, float, float, float] | None
+    #: () → (west, south, east, north) in CRS84, or None when it holds nothing yet; asked only by the
+    #: collection's description, not by every page of items.
+    extent: Callable[[], tuple[float, float, float, float] | None]
     #: Whether its features have a time (the `datetime` parameter filters them).
     temporal: bool
     #: (bbox, datetime interval) → the WHERE clauses of a request; clauses → how many match;
@@ -76,8 +77,11 @@ def _public_comments(town: Municipality) -> list[ColumnElement[bool]]:
 
 def _comments(town: Municipality) -> Collection:
     public = _public_comments(town)
-    extent = db.session.execute(select(func.min(Comment.min_x), func.min(Comment.min_y), func.max(Comment.max_x),
-                                       func.max(Comment.max_y)).where(*public)).one()
+
+    def extent():
+        box = db.session.execute(select(func.min(Comment.min_x), func.min(Comment.min_y), func.max(Comment.max_x),
+                                        func.max(Comment.max_y)).where(*public)).one()
+        return tuple(box) if box[0] is not None else None
 
     def where(bbox, interval):
         clauses = list(public)
@@ -121,7 +125,7 @@ def _comments(town: Municipality) -> Collection:
     return Collection(
         id=COMMENTS, title="Kommentare", temporal=True,
         description="Published comments with a place on the town's projects and statutes",
-        extent=tuple(extent) if extent[0] is not None else None, where=where,
+        extent=extent, where=where,
         count=lambda clauses: db.session.scalar(select(func.count(Comment.id)).where(*clauses)) or 0, page=page,
         id_column=Comment.id)
 
@@ -142,11 +146,11 @@ def _layer(layer: Layer) -> Collection:
         return [(ident, geometry, {name: (properties or {}).get(name) for name in attributes})
                 for ident, geometry, properties in rows]
 
-    extent = (version.min_x, version.min_y, version.max_x, version.max_y) if version.min_x is not None else None
+    box = (version.min_x, version.min_y, version.max_x, version.max_y) if version.min_x is not None else None
     return Collection(
         id=f"{LAYER_PREFIX}{layer.id}", title=layer.name, temporal=False,
         description=layer.description or f"Version {version.number}" + (f", {layer.attribution}" if layer.attribution
                                                                          else ""),
-        extent=extent, where=where,
+        extent=lambda: box, where=where,
         count=lambda clauses: db.session.scalar(select(func.count(LayerFeature.id)).where(*clauses)) or 0,
         page=page, id_column=LayerFeature.id)

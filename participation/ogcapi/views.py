@@ -13,8 +13,7 @@ from flask import Blueprint, Response, abort, json, request, url_for
 from shapely.geometry import mapping
 from werkzeug.exceptions import HTTPException
 
-from participation.extensions import db
-from participation.municipalities.models import Municipality
+from participation.loaders import get_municipality
 from participation.ogcapi import crs as crs_
 from participation.ogcapi.collections import Collection, find_collection, town_collections
 from participation.ogcapi.openapi import openapi_document
@@ -62,20 +61,13 @@ def _http(error: HTTPException):
     return _error(error.code or 500, "NotFound" if error.code == 404 else error.name, error.description or "")
 
 
-def _town(slug: str) -> Municipality:
-    town = db.session.scalar(db.select(Municipality).where(Municipality.slug == slug))
-    if town is None:
-        abort(404, description="No such town.")
-    return town
-
-
 def _url(endpoint: str, **values) -> str:
     return url_for(f"ogcapi.{endpoint}", _external=True, **values)
 
 
 @bp.get("", strict_slashes=False)
 def landing(slug: str):
-    town = _town(slug)
+    town = get_municipality(slug)
     return _answer({
         "title": f"{town.name}: Beteiligung (OGC API – Features)",
         "description": "Published comments and GIS layers of the town's participation platform.",
@@ -90,13 +82,13 @@ def landing(slug: str):
 
 @bp.get("/conformance")
 def conformance(slug: str):
-    _town(slug)
+    get_municipality(slug)
     return _answer({"conformsTo": CONFORMANCE})
 
 
 @bp.get("/api")
 def api(slug: str):
-    town = _town(slug)
+    town = get_municipality(slug)
     return _answer(openapi_document(town, town_collections(town), _url("landing", slug=slug), MAX_LIMIT,
                                     DEFAULT_LIMIT), media_type=OPENAPI)
 
@@ -110,14 +102,15 @@ def _collection_body(slug: str, collection: Collection) -> dict:
             {"rel": "items", "type": GEOJSON, "href": _url("items", slug=slug, collection_id=collection.id)},
         ],
     }
-    if collection.extent is not None:
-        body["extent"] = {"spatial": {"bbox": [list(collection.extent)], "crs": crs_.CRS84}}
+    extent = collection.extent()
+    if extent is not None:
+        body["extent"] = {"spatial": {"bbox": [list(extent)], "crs": crs_.CRS84}}
     return body
 
 
 @bp.get("/collections")
 def collections(slug: str):
-    town = _town(slug)
+    town = get_municipality(slug)
     return _answer({
         "links": [{"rel": "self", "type": JSON, "href": _url("collections", slug=slug)}],
         "collections": [_collection_body(slug, c) for c in town_collections(town)],
@@ -125,7 +118,7 @@ def collections(slug: str):
 
 
 def _find(slug: str, collection_id: str) -> Collection:
-    collection = find_collection(_town(slug), collection_id)
+    collection = find_collection(get_municipality(slug), collection_id)
     if collection is None:
         abort(404, description="No such collection.")
     return collection
