@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings.check_production(app.config)
     app.instance_path = app.config["INSTANCE_PATH"]
     app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or str(Path(app.instance_path) / "uploads")
+    app.config["REPORT_TEMPLATES"] = app.config["REPORT_TEMPLATES"] or str(Path(app.instance_path) / "report-templates")
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         # Not x_host: the host a visitor sends must never become the site's address.

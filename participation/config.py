@@ -64,6 +64,8 @@ def from_env() -> dict:
         "UPLOAD_FOLDER": _get("UPLOAD_FOLDER", ""),
         #: How long an export's download link lives; then the worker deletes its file.
         "EXPORT_RETENTION_HOURS": int(_get("EXPORT_RETENTION_HOURS", "48")),
+        #: The towns' own PDF templates (<slug>/report.html …); empty means INSTANCE_PATH/report-templates.
+        "REPORT_TEMPLATES": _get("REPORT_TEMPLATES", ""),
         #: A running job whose heartbeat is older than this lost its worker.
         "JOB_STALE_SECONDS": int(_get("JOB_STALE_SECONDS", "60")),
         #: How often a worker looks for such jobs.

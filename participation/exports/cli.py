@@ -42,10 +42,10 @@ def write_command(slug, project_id, statute_id, fmt, crs, grouping, since, until
     statute = _owned(Statute, statute_id, town, "--statute")
     if project is not None and statute is not None:
         raise click.UsageError("give --project or --statute, not both")
-    if fmt == ExportFormat.WEIGHING_XLSX.value and project is None and statute is None:
-        raise click.UsageError("a weighing table needs --project or --statute")
+    if ExportFormat(fmt).for_one_subject and project is None and statute is None:
+        raise click.UsageError("a weighing table or report needs --project or --statute")
     export = Export(municipality=town, project=project, statute=statute, format=ExportFormat(fmt), crs=int(crs),
-                    grouping=grouping, since=since.date() if since else None, until=until.date() if until else None)
+                    grouping=grouping, locale=locale, since=since.date() if since else None, until=until.date() if until else None)
     with click.progressbar(length=1, label=f"writing {out.name}") as bar, force_locale(locale):
         def report(done: int, total: int) -> None:
             bar.length = max(1, total)

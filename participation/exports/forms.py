@@ -14,6 +14,8 @@ FORMAT_LABELS = {
     ExportFormat.GEOJSON: _l("GeoJSON (WGS 84) for web maps"),
     ExportFormat.GPKG: _l("GeoPackage for QGIS and other GIS"),
     ExportFormat.WEIGHING_XLSX: _l("Weighing table (XLSX) for the council"),
+    ExportFormat.WEIGHING_PDF: _l("Weighing table (PDF) for the council paper"),
+    ExportFormat.REPORT_PDF: _l("Participation report (PDF): figures, charts, map, hot spots and the weighing table"),
 }
 CRS_LABELS = {
     4326: _l("WGS 84, longitude and latitude (EPSG:4326)"),
@@ -43,8 +45,10 @@ class ExportForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.format.data == ExportFormat.WEIGHING_XLSX.value and ":" not in (self.subject.data or ""):
-            self.subject.errors.append(_l("A weighing table is made for one project or statute: choose one."))
+        chosen = ExportFormat(self.format.data) if self.format.data in set(ExportFormat) else None
+        if chosen is not None and chosen.for_one_subject and ":" not in (self.subject.data or ""):
+            self.subject.errors.append(_l("A weighing table or report is made for one project or statute: "
+                                          "choose one."))
             valid = False
         if self.since.data and self.until.data and self.since.data > self.until.data:
             self.until.errors.append(_l("The last day lies before the first."))

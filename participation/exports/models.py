@@ -19,6 +19,15 @@ class ExportFormat(enum.StrEnum):
     GPKG = "gpkg"
     #: The weighing table (Abwägungstabelle) as a workbook for the council.
     WEIGHING_XLSX = "weighing-xlsx"
+    #: The weighing table as a PDF for the council paper.
+    WEIGHING_PDF = "weighing-pdf"
+    #: The participation report: figures, charts, map, hot spots and the weighing table.
+    REPORT_PDF = "report-pdf"
+
+    @property
+    def for_one_subject(self) -> bool:
+        """Made for one project or statute only, never for a whole town."""
+        return self in (ExportFormat.WEIGHING_XLSX, ExportFormat.WEIGHING_PDF, ExportFormat.REPORT_PDF)
 
 
 class ExportStatus(enum.StrEnum):

@@ -20,7 +20,7 @@ from geo.hotspots import metric_crs_at
 from participation.comments.subjects import Subject, is_statute, subject_title
 from participation.database.after_commit import after_commit
 from participation.database.mixins import utcnow
-from participation.exports import columns, geodata, rows, tables
+from participation.exports import columns, geodata, pdf, rows, tables
 from participation.exports.models import Export, ExportFormat, ExportStatus
 from participation.extensions import db
 from participation.jobs.registry import JobFailed
@@ -34,12 +34,14 @@ CLEAN_TASK = "exports-expired"
 #: The projected CRSs a town may export in: ETRS89 / UTM zones 32N and 33N.
 PROJECTED = (25832, 25833)
 EXTENSIONS = {ExportFormat.XLSX: "xlsx", ExportFormat.CSV: "csv", ExportFormat.GEOJSON: "geojson",
-              ExportFormat.GPKG: "gpkg", ExportFormat.WEIGHING_XLSX: "xlsx"}
+              ExportFormat.GPKG: "gpkg", ExportFormat.WEIGHING_XLSX: "xlsx", ExportFormat.WEIGHING_PDF: "pdf",
+              ExportFormat.REPORT_PDF: "pdf"}
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/geo+json",
     "gpkg": "application/geopackage+sqlite3",
+    "pdf": "application/pdf",
 }
 
 
@@ -70,8 +72,8 @@ def request_export(user, town: Municipality, fmt: ExportFormat, subject: Subject
 
     `subject` None means every project and statute of `town`, between `since` and `until`.
     """
-    if fmt is ExportFormat.WEIGHING_XLSX and subject is None:
-        raise ValueError("a weighing table is made for one project or statute")
+    if fmt.for_one_subject and subject is None:
+        raise ValueError("a weighing table or report is made for one project or statute")
     export = Export(
         municipality_id=town.id, user_id=user.id, format=fmt, crs=crs, grouping=grouping, locale=locale,
         project_id=None if subject is None or is_statute(subject) else subject.id,
@@ -96,7 +98,8 @@ def _scope_name(export: Export) -> str:
 
 def download_name(export: Export) -> str:
     """"beitraege-radweg-am-fluss-2026-12-01.xlsx" (in German): what, of which subject, made when."""
-    kind = _("weighing-table") if export.format is ExportFormat.WEIGHING_XLSX else _("comments")
+    kind = {ExportFormat.WEIGHING_XLSX: _("weighing-table"), ExportFormat.WEIGHING_PDF: _("weighing-table"),
+            ExportFormat.REPORT_PDF: _("participation-report")}.get(export.format, _("comments"))
     subject = subject_title(export.subject) if export.subject is not None else export.municipality.name
     made = export.created_at.date().isoformat() if export.created_at else date.today().isoformat()
     return f"{_slug(kind)}-{_slug(subject)[:60].strip('-')}-{made}.{EXTENSIONS[export.format]}"
@@ -148,6 +151,8 @@ def write_file(export: Export, path: Path, report=lambda done, total: None) -> i
         done += count
         report(done, total)
 
+    if export.format in (ExportFormat.WEIGHING_PDF, ExportFormat.REPORT_PDF):
+        return pdf.write_pdf(export, path, report)
     fields = columns.comment_columns(export)
     if export.format is ExportFormat.CSV:
         table = fields + (columns.Column("reply_to", columns.REPLIES[1].header),)

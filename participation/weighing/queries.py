@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
+from participation.charts import buckets
 from participation.comments.models import Channel, Comment, Visibility
 from participation.comments.subjects import Subject, is_statute, of_subject, subject_key
 from participation.extensions import db
@@ -172,21 +173,11 @@ def figures(subject: Subject, no_topic: str, channel_labels: dict[Channel, str])
     if topics[None]:
         by_topic.append((no_topic, topics[None]))
     zone = ZoneInfo(current_app.config["TIME_ZONE"])
-    weeks = Counter(_monday(r.created_at, zone) for r in rows)
-    by_week = []
-    if weeks:
-        week, last = min(weeks), max(weeks)
-        while week <= last:
-            by_week.append((week, weeks[week]))
-            week += timedelta(days=7)
+    weeks, _size = buckets((r.created_at.astimezone(zone).date() for r in rows), "week")
+    by_week = [(week.start, week.count) for week in weeks]
     channels = Counter(r.channel for r in rows)
     by_channel = [(str(label), channels[channel]) for channel, label in channel_labels.items() if channels[channel]]
     return Figures(total, _shares(by_topic, total), by_week, _shares(by_channel, total))
-
-
-def _monday(moment: datetime, zone: ZoneInfo) -> date:
-    day = moment.astimezone(zone).date()
-    return day - timedelta(days=day.weekday())
 
 
 def answered_comments(subject: Subject) -> list[Comment]:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import openpyxl
 import pyogrio
 import pytest
+from pypdf import PdfReader
 from pyproj import Transformer
 from sqlalchemy import select
 
@@ -157,6 +158,9 @@ def test_an_export_with_nothing_in_it_is_a_valid_file_with_its_headers(app, town
         assert path.read_bytes().count(b"\r\n") == 1
     elif fmt is ExportFormat.GEOJSON:
         assert json.loads(path.read_text()) == {"type": "FeatureCollection", "name": "comments", "features": []}
+    elif fmt in (ExportFormat.WEIGHING_PDF, ExportFormat.REPORT_PDF):
+        text = "".join(page.extract_text() for page in PdfReader(path).pages)
+        assert "In diesem Zeitraum sind keine Stellungnahmen eingegangen." in text and "Stellungnahmen 0" in text
     else:
         info = pyogrio.read_info(path, layer="comments")
         assert info["features"] == 0 and "reference" in list(info["fields"]) and "decision" in list(info["fields"])
@@ -267,7 +271,7 @@ def test_deleting_an_export_removes_its_file(app, client, town, planner, filled_
 def test_a_weighing_table_needs_a_project_or_statute_and_bad_days_are_refused(app, client, town, planner):
     page = _ask(client, town, format="weighing-xlsx")
     assert page.status_code == 400
-    assert "Eine Abwägungstabelle gilt für ein Vorhaben oder eine Satzung" in page.get_data(as_text=True)
+    assert "Eine Abwägungstabelle oder ein Bericht wird für ein Vorhaben oder eine Satzung erstellt" in page.get_data(as_text=True)
     page = _ask(client, town, format="csv", since="2026-05-02", until="2026-05-01")
     assert page.status_code == 400 and "Der letzte Tag liegt vor dem ersten." in page.get_data(as_text=True)
     page = _ask(client, town, subject="project:999999", format="csv")

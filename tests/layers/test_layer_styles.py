@@ -84,3 +84,18 @@ def test_saving_two_entries_in_one_colour_is_refused(app, client, town, gis, man
     assert client.post(url, data=data).status_code == 302
     with app.app_context():
         assert [c["colour"] for c in db.session.get(Layer, many).style["categories"]] == ["#ff0000", "#0000ff"]
+
+
+def test_the_server_colours_a_feature_as_the_map_script_does():
+    from participation.layers.styles.legend import feature_fill  # noqa: PLC0415
+    from participation.layers.styles.rules import clean_style  # noqa: PLC0415
+    categories = clean_style({"fill": "#111111", "categorise_by": "art", "categories": [
+        {"value": "WA", "colour": "#ff0000"}, {"value": "true", "colour": "#00ff00"}, {"value": "3", "colour": "#0000ff"}]})
+    assert feature_fill(categories, {"art": "WA"}) == "#ff0000"
+    assert feature_fill(categories, {"art": True}) == "#00ff00" and feature_fill(categories, {"art": 3.0}) == "#0000ff"
+    assert feature_fill(categories, {"art": "MI"}) == feature_fill(categories, {}) == "#111111"
+    classes = clean_style({"fill": "#111111", "categorise_by": "grz", "classes": [
+        {"min": 0, "max": 0.4, "colour": "#aaaaaa"}, {"min": 0.4, "max": 0.8, "colour": "#bbbbbb"}]})
+    assert feature_fill(classes, {"grz": "0,4"}) == "#aaaaaa"  # a shared break goes to the lower class
+    assert feature_fill(classes, {"grz": 0.5}) == "#bbbbbb" and feature_fill(classes, {"grz": 0.9}) == "#111111"
+    assert feature_fill(classes, {"grz": "viel"}) == "#111111"

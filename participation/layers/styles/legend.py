@@ -9,6 +9,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from participation.layers.styles.classes import decimals_for
+from participation.layers.styles.queries import as_number
 
 #: Four-digit numbers (years, heights in centimetres) read best without a group separator (Duden);
 #: from five digits on it helps.
@@ -60,3 +61,27 @@ def legend_rows(style: dict) -> list[dict]:
         rows = [{"label": c["label"] or c["value"], "fill": c["colour"], "stroke": stroke} for c in style["categories"]]
         return [*rows, {"label": _("Other values"), "fill": style["fill"], "stroke": stroke}]
     return [{"label": "", "fill": style["fill"], "stroke": stroke}]
+
+
+def feature_fill(style: dict, properties: dict) -> str:
+    """The fill colour of a feature under a cleaned style, as static/js/layer-map.js picks it: the first
+    class holding its number (closed ranges), or the category equal to its value, else the plain fill."""
+    attribute = style["categorise_by"]
+    value = (properties or {}).get(attribute) if attribute else None
+    if value is None:
+        return style["fill"]
+    if style["classes"]:
+        number = as_number(value)
+        found = next((c for c in style["classes"] if number is not None and c["min"] <= number <= c["max"]), None)
+    else:
+        found = next((c for c in style["categories"] if _as_js_text(value) == c["value"]), None)
+    return found["colour"] if found else style["fill"]
+
+
+def _as_js_text(value: object) -> str:
+    """`String(value)` in the map script: true, 3 (not 3.0)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

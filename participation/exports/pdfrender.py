@@ -1,0 +1,103 @@
+"""Turning the HTML parts of a PDF export into one PDF, in a process of its own.
+
+`participation.exports.pdf` writes the parts and starts ``python -m participation.exports.pdfrender
+MANIFEST``; this module imports no Flask and nothing of the app. A child process keeps WeasyPrint's
+memory (hundreds of MB for a long table) out of the job runner: it goes back to the system when the
+child ends, and a child that runs too long can be stopped.
+
+The manifest (JSON) names the parts (`html`, `rows`), the output file, the folders files may be read
+from (fonts, a town's template folder) and the document's title, author and language. Each part is
+laid out on its own, its pages numbered on from the part before; for every part done the child prints
+``rows <n>`` so that the job can show progress. A document of one part is written as tagged PDF/UA-1
+(headings, tables, reading order and language for screen readers); longer ones are joined with pypdf,
+which keeps bookmarks but not tags.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from pypdf import PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
+
+
+class LocalFiles(URLFetcher):
+    """Reads `data:` URLs and files under the allowed folders; refuses everything else (http, https,
+    other files), so that a template or a comment's text cannot make the server fetch anything."""
+
+    def __init__(self, folders: list[str]) -> None:
+        super().__init__(allowed_protocols=("file", "data"))
+        self.folders = [Path(folder).resolve() for folder in folders]
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file:"):
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if not any(path.is_relative_to(folder) for folder in self.folders):
+                raise ValueError(f"file outside the allowed folders: {url}")
+        elif not url.startswith("data:"):
+            raise ValueError(f"only local files may be read: {url}")
+        return super().fetch(url, headers)
+
+
+def render(manifest: dict, report=lambda rows: None) -> int:
+    """Write the manifest's PDF; returns its number of pages."""
+    fetcher = LocalFiles(manifest["folders"])
+    parts = manifest["parts"]
+    out = Path(manifest["out"])
+    if len(parts) == 1:
+        document = _layout(parts[0], fetcher, first_page=1, tagged=True)
+        document.write_pdf(out, pdf_variant="pdf/ua-1")
+        report(parts[0]["rows"])
+        return len(document.pages)
+    writer = PdfWriter()
+    pages = 0
+    for index, part in enumerate(parts):
+        document = _layout(part, fetcher, first_page=pages + 1, tagged=False)
+        pages += len(document.pages)
+        piece = out.with_name(f"{out.name}.{index}")
+        document.write_pdf(piece)
+        del document
+        writer.append(str(piece))
+        report(part["rows"])
+    writer.add_metadata({"/Title": manifest["title"], "/Author": manifest["author"]})
+    writer._root_object[NameObject("/Lang")] = TextStringObject(manifest["lang"])
+    with out.open("wb") as file:
+        writer.write(file)
+    for index in range(len(parts)):
+        out.with_name(f"{out.name}.{index}").unlink(missing_ok=True)
+    return pages
+
+
+def _layout(part: dict, fetcher: LocalFiles, first_page: int, tagged: bool):
+    numbering = CSS(string=f"@page :first {{ counter-reset: page {int(first_page)} }}")
+    html = HTML(filename=part["html"], url_fetcher=fetcher, base_url=part.get("base_url"))
+    return html.render(stylesheets=[numbering], **({"pdf_variant": "pdf/ua-1"} if tagged else {}))
+
+
+def main(argv: list[str]) -> int:
+    manifest = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+
+    def report(rows: int) -> None:
+        print(f"rows {rows}", flush=True)
+
+    pages = render(manifest, report)
+    print(f"pages {pages} peak {_peak_mb():.0f}", flush=True)
+    return 0
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory in MB (Linux), for the job's log; 0 where unknown."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    found = [line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")]
+    return int(found[0]) / 1024 if found else 0.0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
