@@ -101,14 +101,18 @@ def render_map(extent: tuple[float, float, float, float], crs: int, shapes: list
         x, y = to_px(np.array([[dot.longitude, dot.latitude]]))[0]
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{escape(dot.colour)}" stroke="#ffffff" '
                      'stroke-width="0.8"/>')
+    labels = []
     for ring in rings:
         x, y = to_px(np.array([[ring.longitude, ring.latitude]]))[0]
         radius = max(ring.radius * unit, 10.0)
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="#b3261e" fill-opacity="0.12" '
                      'stroke="#b3261e" stroke-width="2" stroke-dasharray="6 4"/>')
         if ring.label:
-            parts.append(f'<text x="{x:.1f}" y="{y - radius - 4:.1f}" text-anchor="middle" font-size="13" '
-                         f'font-weight="bold" fill="#b3261e">{escape(ring.label)}</text>')
+            # Over every ring, with a white halo, so that no later ring hides an earlier number.
+            labels.append(f'<text x="{x:.1f}" y="{y - radius - 4:.1f}" text-anchor="middle" font-size="13" '
+                          'font-weight="bold" fill="#b3261e" stroke="#ffffff" stroke-width="3" '
+                          f'paint-order="stroke">{escape(ring.label)}</text>')
+    parts += labels
     metres = _nice(width * 0.25 / unit)
     parts.append(_scale_bar(metres, metres * unit, height))
     parts.append(_north_arrow(width))

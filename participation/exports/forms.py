@@ -33,6 +33,8 @@ class ExportForm(FlaskForm):
 
     subject = SelectField(_l("What to export"), validators=[InputRequired()])
     format = RadioField(_l("Format"), default=ExportFormat.XLSX.value,
+                        description=_l("A PDF of up to 500 statements is tagged for screen readers; a longer one "
+                                       "is not — the XLSX is then the accessible form."),
                         choices=[SelectChoice(f.value, label) for f, label in FORMAT_LABELS.items()])
     crs = RadioField(_l("Coordinates"), default="4326",
                      description=_l("Tables always have longitude and latitude; a projected system adds easting "

@@ -14,13 +14,15 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from flask import current_app
-from flask_babel import get_locale, gettext as _
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, Template
+from flask_babel import get_locale, gettext, gettext as _, ngettext
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, Template, TemplateError, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from geo.errors import N_
 from participation.accounts.models import User
@@ -40,6 +42,9 @@ PART_ROWS = 500
 ROOT = Path(__file__).resolve().parents[2]
 #: The interpreter the renderer runs in: this one.
 PYTHON = sys.executable
+#: What the renderer may see of the environment (never the secret key or the database's address).
+CHILD_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV", "FONTCONFIG_FILE",
+                     "FONTCONFIG_PATH", "XDG_CACHE_HOME")
 
 
 def town_folders(slug: str) -> list[Path]:
@@ -49,13 +54,27 @@ def town_folders(slug: str) -> list[Path]:
 
 
 def document_template(export: Export) -> Template:
-    """The town's ``report.html``/``weighing.html`` if it has one, else the default."""
+    """The town's ``report.html``/``weighing.html`` if it has one, else the default.
+
+    Templates are rendered in a sandbox that sees only the plain data `write_pdf` passes and a few
+    filters: no configuration, no request, no database objects, no Python internals."""
     name = "report.html" if export.format is ExportFormat.REPORT_PDF else "weighing.html"
     loader = ChoiceLoader([
         PrefixLoader({"town": FileSystemLoader([str(f) for f in town_folders(export.municipality.slug)])}),
-        current_app.jinja_env.loader,
+        current_app.jinja_loader,
     ])
-    return current_app.jinja_env.overlay(loader=loader).select_template([f"town/{name}", f"exports/pdf/{name}"])
+    environment = ImmutableSandboxedEnvironment(loader=loader, autoescape=select_autoescape(["html"]),
+                                                extensions=["jinja2.ext.i18n"])
+    environment.install_gettext_callables(gettext, ngettext, newstyle=True)
+    environment.filters.update({"date": current_app.jinja_env.filters["date"],
+                                "datetime": current_app.jinja_env.filters["datetime"],
+                                "safe_color": current_app.jinja_env.filters["safe_color"]})
+    return environment.select_template([f"town/{name}", f"exports/pdf/{name}"])
+
+
+def css_string(text: str) -> str:
+    """`text` as the inside of a double-quoted CSS string in a <style> element."""
+    return "".join(f"\\{ord(c):x} " if c in '"\\<>\n\r\f' else c for c in text)
 
 
 def write_pdf(export: Export, path: Path, report=lambda done, total: None) -> int:
@@ -67,28 +86,39 @@ def write_pdf(export: Export, path: Path, report=lambda done, total: None) -> in
     by_topic = export.grouping == "thema"
     no_topic = _("Without a paragraph") if is_statute(export.subject) else _("Without a category")
     template = document_template(export)
-    folders = [str(f) for f in town_folders(export.municipality.slug)] + [str(fonts_folder())]
+    town_folder, shared_folder = town_folders(export.municipality.slug)
+    statute = is_statute(export.subject)
+    kind = _("Participation report") if export.format is ExportFormat.REPORT_PDF else _("Weighing table")
     context = {
-        "export": export, "town": export.municipality, "subject": export.subject,
-        "lang": export.locale or str(get_locale() or "de"),
-        "subject_title": subject_title(export.subject), "by_topic": by_topic, "total": total,
+        "town": {"name": export.municipality.name, "slug": export.municipality.slug},
+        "subject_title": subject_title(export.subject), "subject_summary": export.subject.summary or "",
+        "statute": statute, "kind": kind, "since": export.since, "until": export.until,
+        "lang": export.locale or str(get_locale() or "de"), "by_topic": by_topic, "total": total,
+        "order": (_("By paragraph") if statute else _("By category")) if by_topic else _("By date of receipt"),
         "maker": _maker(export), "made": export.created_at or utcnow(), "fonts": fonts_folder().as_uri(),
         "published": words.label(visibility_label, Visibility.PUBLISHED),
-        "page_word": _("Page").replace('"', "").replace("\\", ""),  # inside a CSS string
+        "page_word": css_string(_("Page")),
         "report": report_context(scope, words) if export.format is ExportFormat.REPORT_PDF else None,
     }
+    # Beside the export files, so that a worker killed half-way leaves it to the periodic clean-up.
     with tempfile.TemporaryDirectory(prefix="pdf-", dir=path.parent) as work:
         parts, group = [], None
         for index, (part, last) in enumerate(_parts(rows.weighing_rows(scope, words, by_topic, no_topic))):
             groups, group = _grouped(part, by_topic, group)
             html = Path(work) / f"part-{index}.html"
-            html.write_text(template.render(part=index, last_part=last, groups=groups, **context), encoding="utf-8")
+            try:
+                page = template.render(part=index, last_part=last, groups=groups, **context)
+            except TemplateError:
+                current_app.logger.exception("The PDF template of %s failed", export.municipality.slug)
+                raise JobFailed(N_("The PDF could not be made: the town's template has an error.")) from None
+            html.write_text(page, encoding="utf-8")
             parts.append({"html": str(html), "rows": len(part), "base_url": _base_url(export)})
         manifest = Path(work) / "manifest.json"
         manifest.write_text(json.dumps({
-            "parts": parts, "out": str(path), "folders": folders, "lang": context["lang"],
-            "title": _("Participation report") if context["report"] else _("Weighing table"),
-            "author": export.municipality.name}), encoding="utf-8")
+            "parts": parts, "out": str(path), "work": work, "lang": context["lang"],
+            "folders": [str(town_folder), str(fonts_folder())], "flat_folders": [str(shared_folder)],
+            "title": f"{kind} – {context['subject_title']}", "author": export.municipality.name}),
+            encoding="utf-8")
         _render(manifest, Path(work) / "errors.log", total, report)
     return total
 
@@ -139,20 +169,30 @@ def _grouped(part: list[dict], by_topic: bool, carried: str | None) -> tuple[lis
 
 def _render(manifest: Path, errors: Path, total: int, report) -> None:
     """Lay the parts out in the child process, passing on its progress; a failure ends the job with a
-    message (the child's error output goes to the log)."""
+    message (the child's error output goes to the log). The child gets none of the app's settings in
+    its environment, and is stopped when the job's time is up or the job ends otherwise."""
     command = [PYTHON, "-m", "participation.exports.pdfrender", str(manifest)]
+    environment = {key: os.environ[key] for key in CHILD_ENVIRONMENT if key in os.environ}
     done = 0
     with errors.open("w", encoding="utf-8") as error_file, subprocess.Popen(  # noqa: S603 - argument list, no shell
             command, cwd=ROOT, stdout=subprocess.PIPE, stderr=error_file, text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)}) as child:
-        for line in child.stdout:
-            if line.startswith("rows "):
-                done += int(line.split()[1])
-                report(done, total)
-            elif line.startswith("pages "):
-                _pages, pages, _peak, peak = line.split()
-                current_app.logger.info("PDF laid out: %s statements on %s pages, renderer peak %s MB",
-                                        total, pages, peak)
+            env={**environment, "PYTHONPATH": str(ROOT)}) as child:
+        deadline = threading.Timer(current_app.config["JOB_TIMEOUT_SECONDS"], child.kill)
+        deadline.start()
+        try:
+            for line in child.stdout:
+                if line.startswith("rows "):
+                    done += int(line.split()[1])
+                    report(done, total)
+                elif line.startswith("pages "):
+                    _pages, pages, _peak, peak = line.split()
+                    current_app.logger.info("PDF laid out: %s statements on %s pages, renderer peak %s MB",
+                                            total, pages, peak)
+        except BaseException:
+            child.kill()
+            raise
+        finally:
+            deadline.cancel()
     if child.returncode != 0:
         error = errors.read_text(encoding="utf-8", errors="replace")
         current_app.logger.error("The PDF renderer failed (exit %s): %s", child.returncode, error[-4000:])

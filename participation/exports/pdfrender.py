@@ -26,17 +26,22 @@ from weasyprint.urls import URLFetcher
 
 
 class LocalFiles(URLFetcher):
-    """Reads `data:` URLs and files under the allowed folders; refuses everything else (http, https,
-    other files), so that a template or a comment's text cannot make the server fetch anything."""
+    """Reads `data:` URLs, files under `folders` and files directly in `flat_folders` (not in their
+    subfolders: another town's folder); refuses everything else (http, https, other files), so that
+    neither a template nor a comment's text can make the server fetch anything."""
 
-    def __init__(self, folders: list[str]) -> None:
+    def __init__(self, folders: list[str], flat_folders: list[str] = ()) -> None:
         super().__init__(allowed_protocols=("file", "data"))
         self.folders = [Path(folder).resolve() for folder in folders]
+        self.flat_folders = [Path(folder).resolve() for folder in flat_folders]
+
+    def allows(self, path: Path) -> bool:
+        return (any(path.is_relative_to(folder) for folder in self.folders)
+                or any(path.parent == folder for folder in self.flat_folders))
 
     def fetch(self, url, headers=None):
         if url.startswith("file:"):
-            path = Path(unquote(urlparse(url).path)).resolve()
-            if not any(path.is_relative_to(folder) for folder in self.folders):
+            if not self.allows(Path(unquote(urlparse(url).path)).resolve()):
                 raise ValueError(f"file outside the allowed folders: {url}")
         elif not url.startswith("data:"):
             raise ValueError(f"only local files may be read: {url}")
@@ -45,7 +50,7 @@ class LocalFiles(URLFetcher):
 
 def render(manifest: dict, report=lambda rows: None) -> int:
     """Write the manifest's PDF; returns its number of pages."""
-    fetcher = LocalFiles(manifest["folders"])
+    fetcher = LocalFiles(manifest["folders"], manifest.get("flat_folders", []))
     parts = manifest["parts"]
     out = Path(manifest["out"])
     if len(parts) == 1:
@@ -54,22 +59,39 @@ def render(manifest: dict, report=lambda rows: None) -> int:
         report(parts[0]["rows"])
         return len(document.pages)
     writer = PdfWriter()
-    pages = 0
+    pages, table = 0, None
     for index, part in enumerate(parts):
         document = _layout(part, fetcher, first_page=pages + 1, tagged=False)
-        pages += len(document.pages)
-        piece = out.with_name(f"{out.name}.{index}")
+        bookmarks = document.make_bookmark_tree()
+        piece = Path(manifest["work"]) / f"part-{index}.pdf"
         document.write_pdf(piece)
         del document
-        writer.append(str(piece))
+        writer.append(str(piece), import_outline=False)
+        # The first part's bookmarks as they are (title › sections › topics); later parts' topics under
+        # the first part's last section, the weighing table.
+        added = _add_bookmarks(writer, bookmarks, pages, None if index == 0 else table)
+        if index == 0:
+            sections = [item for depth, item in added if depth == 1] or [item for depth, item in added]
+            table = sections[-1] if sections else None
+        pages = len(writer.pages)
+        piece.unlink()
         report(part["rows"])
     writer.add_metadata({"/Title": manifest["title"], "/Author": manifest["author"]})
     writer._root_object[NameObject("/Lang")] = TextStringObject(manifest["lang"])
     with out.open("wb") as file:
         writer.write(file)
-    for index in range(len(parts)):
-        out.with_name(f"{out.name}.{index}").unlink(missing_ok=True)
     return pages
+
+
+def _add_bookmarks(writer: PdfWriter, bookmarks, offset: int, parent, depth: int = 0) -> list:
+    """WeasyPrint's bookmark tree of a part (label, (page, x, y), children, state) added to the joined
+    document's outline, pages moved by `offset`; returns every item added with its depth, in order."""
+    added = []
+    for label, (page, _x, _y), children, _state in bookmarks:
+        item = writer.add_outline_item(label, offset + page, parent=parent)
+        added.append((depth, item))
+        added += _add_bookmarks(writer, children, offset, item, depth + 1)
+    return added
 
 
 def _layout(part: dict, fetcher: LocalFiles, first_page: int, tagged: bool):

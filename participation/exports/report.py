@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from flask import current_app
 from babel.dates import format_skeleton
-from flask_babel import get_locale, gettext as _
+from flask_babel import format_date, get_locale, gettext as _
 from sqlalchemy import distinct, func, select
 
 from geo.errors import N_
@@ -59,7 +59,7 @@ def _totals(scope: rows.Scope, total: int) -> list[tuple[str, int]]:
         *top, Comment.min_x.is_not(None))) or 0
     answered = db.session.scalar(select(func.count()).select_from(Comment).where(
         *top, Comment.answer_id.is_not(None))) or 0
-    return [(_("Comments"), total), (_("Replies"), replies), (_("Supports"), supports),
+    return [(_("Comments"), total), (_("Replies to comments"), replies), (_("Supports"), supports),
             (_("Residents who took part online"), people), (_("Comments with a place"), placed),
             (_("Comments the town answered"), answered)]
 
@@ -85,8 +85,17 @@ def _timeline(scope: rows.Scope, words: rows.Words) -> dict | None:
     columns = [(format_skeleton(skeleton, b.start, locale=get_locale()), b.count) for b in found]
     busiest = max(found, key=lambda b: b.count)
     title = _(BUCKET_WORDS[size])
-    return {"svg": column_chart(columns, title), "title": title, "columns": len(found),
-            "first": found[0].start, "last": found[-1].start, "busiest": busiest.start, "busiest_count": busiest.count}
+    if size == "day":
+        summary = _("Most comments (%(count)d) arrived on %(day)s.", count=busiest.count,
+                    day=format_date(busiest.start))
+    elif size == "week":
+        summary = _("Most comments (%(count)d) arrived in the week from %(day)s.", count=busiest.count,
+                    day=format_date(busiest.start))
+    else:
+        summary = _("Most comments (%(count)d) arrived in %(month)s.", count=busiest.count,
+                    month=format_skeleton("yMMMM", busiest.start, locale=get_locale()))
+    return {"svg": column_chart(columns, f"{title}. {summary}"), "title": title, "summary": summary,
+            "columns": len(found), "first": found[0].start, "rows": [(b.start, b.count) for b in found]}
 
 
 def _map_and_hotspots(scope: rows.Scope, words: rows.Words) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import format_decimal, gettext as _
+from flask_babel import format_decimal, gettext as _, ngettext
 from sqlalchemy import func, select
 
 from geo.bbox import BBox
@@ -62,9 +62,19 @@ def report_map(subject: Subject, places: list[tuple[float, float]], spots: list[
         extent, metric_crs_at((extent[0] + extent[2]) / 2), shapes,
         dots=[Dot(lon, lat) for lon, lat in places],
         rings=[Ring(s["longitude"], s["latitude"], s["radius"], label=str(n)) for n, s in enumerate(spots, 1)],
-        width=WIDTH, height=HEIGHT, title=_("Map of the comments with a place"))
+        width=WIDTH, height=HEIGHT, title=_map_title(places, spots, layers))
     printed = image.scale * WIDTH * 0.264583 / PRINTED_MM
     return ReportMap(image, format_decimal(float(f"{printed:.2g}"), format="#,##0"), layers)
+
+
+def _map_title(places: list, spots: list, layers: list[dict]) -> str:
+    """The map's accessible name: what it shows, in one sentence."""
+    title = _("Map of the area with %(places)s and %(spots)s.",
+              places=ngettext("%(num)d comment with a place", "%(num)d comments with a place", len(places)),
+              spots=ngettext("%(num)d hot spot", "%(num)d hot spots", len(spots)))
+    if layers:
+        title += " " + _("Layers: %(names)s.", names=", ".join(layer["name"] for layer in layers))
+    return title
 
 
 def _features(version_id: int, bbox: BBox, style: dict, budget: int, tolerance: float):

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from pyproj import Transformer
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from participation.accounts.models import Role, User
@@ -50,13 +50,18 @@ class Scope:
     until: date | None = None
 
     def where(self) -> list[ColumnElement[bool]]:
+        """The comments in scope; the days count by arrival: a letter's day of receipt, else the day it
+        was written online."""
         clauses = [of_subject(self.subject) if self.subject is not None else of_town(self.town.id),
                    Comment.deleted_at.is_(None)]
         zone = ZoneInfo(current_app.config["TIME_ZONE"])
+        online = Comment.received_on.is_(None)
         if self.since is not None:
-            clauses.append(Comment.created_at >= datetime.combine(self.since, time(), zone))
+            clauses.append(or_(Comment.received_on >= self.since,
+                               and_(online, Comment.created_at >= datetime.combine(self.since, time(), zone))))
         if self.until is not None:
-            clauses.append(Comment.created_at < datetime.combine(self.until + timedelta(days=1), time(), zone))
+            end = datetime.combine(self.until + timedelta(days=1), time(), zone)
+            clauses.append(or_(Comment.received_on <= self.until, and_(online, Comment.created_at < end)))
         return clauses
 
 
@@ -141,7 +146,7 @@ def _person(alias, name: str) -> tuple:
 
 
 def comment_rows(scope: Scope, words: Words, by_topic: bool = False) -> Iterator[list[dict]]:
-    """The top-level comments of `scope`, `CHUNK` at a time, oldest first; `by_topic` puts them in the
+    """The top-level comments of `scope`, `CHUNK` at a time, in order of arrival; `by_topic` puts them in the
     order of the statute's paragraphs or the project's categories first (those without one last)."""
     author, entered, answerer = (aliased(User) for _ in range(3))
     duplicate = aliased(Comment)
@@ -170,7 +175,8 @@ def comment_rows(scope: Scope, words: Words, by_topic: bool = False) -> Iterator
         .outerjoin(answerer, answerer.id == OfficialAnswer.author_id)
         .where(*scope.where(), Comment.parent_id.is_(None))
     )
-    ordering = [Comment.created_at, Comment.id]
+    # By arrival: a letter on its day of receipt (before that day's online comments), else when written.
+    ordering = [func.coalesce(Comment.received_on, Comment.created_at), Comment.id]
     if by_topic:
         # By anchor, not paragraph_id: a comment keeps its anchor when its paragraph is edited away.
         query = (query.outerjoin(StatuteParagraph, and_(StatuteParagraph.statute_id == Comment.statute_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import time
 import unicodedata
 from datetime import date, timedelta
@@ -205,9 +206,14 @@ def _remove_orphans() -> None:
     oldest = time.time() - current_app.config["JOB_TIMEOUT_SECONDS"] - 3600
     for path in folder().iterdir():
         name = path.name.removeprefix("part-")
-        if name not in known and path.is_file() and path.stat().st_mtime < oldest:
+        if path.stat().st_mtime >= oldest:
+            continue
+        if name not in known and path.is_file():
             path.unlink(missing_ok=True)
             current_app.logger.info("Removed the export file %s that no export points to", path.name)
+        elif path.is_dir() and path.name.startswith("pdf-"):  # a PDF's work folder left by a killed worker
+            shutil.rmtree(path, ignore_errors=True)
+            current_app.logger.info("Removed the PDF work folder %s left behind", path.name)
 
 
 def subject_choices(town: Municipality) -> list[tuple[str, Subject]]:

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import time
 import zipfile
 from datetime import date, timedelta
@@ -304,8 +305,15 @@ def test_a_file_no_export_points_to_is_removed_once_no_job_can_still_be_writing_
         orphan, fresh = services.folder() / "0123abcd.xlsx", services.folder() / "part-4567cdef.gpkg"
         orphan.write_bytes(b"left by a deleted export")
         fresh.write_bytes(b"a job is writing this")
+        work, busy = services.folder() / "pdf-left", services.folder() / "pdf-busy"
+        for folder in (work, busy):
+            folder.mkdir()
+            (folder / "part-0.html").write_text("comments of a PDF being laid out")
         old = time.time() - app.config["JOB_TIMEOUT_SECONDS"] - 7200
         os.utime(orphan, (old, old))
+        os.utime(work, (old, old))
         services.remove_expired()
     assert not orphan.exists() and fresh.exists()
+    assert not work.exists() and busy.exists()  # a killed worker's PDF work folder goes, a running one stays
     fresh.unlink()
+    shutil.rmtree(busy)

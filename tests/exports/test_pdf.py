@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from shapely.geometry import Point, Polygon
 
-from participation.comments.models import Decision
+from participation.comments.models import Channel, Decision
 from participation.exports import pdf, services
 from participation.exports.models import ExportFormat
 from participation.extensions import db
@@ -98,7 +98,7 @@ def test_the_report_has_figures_a_timeline_a_map_with_layers_hot_spots_and_the_t
     for heading in ("Beteiligungsbericht", "Kennzahlen", "Themen und Zeitverlauf", "Karte", "Brennpunkte",
                     "Abwägungstabelle"):
         assert heading in text, heading
-    assert re.search(r"Beiträge mit Ort\s*7", text) and re.search(r"Online Beteiligte\s*7", text)
+    assert re.search(r"Beiträge mit Ort\s*7", text) and re.search(r"Online-Beteiligte\s*7", text)
     assert "Alle Beiträge gingen am" in text  # all on one day: said in words, no chart of one column
     assert "7 Beiträge mit Ort" in text and "Maßstab etwa 1 :" in text
     assert "Baugebiete: Wohngebiet" in text and "© Zweckverband Musterland" in text  # legend and attribution
@@ -132,8 +132,20 @@ def test_a_long_document_is_laid_out_in_parts_with_its_pages_numbered_on(app, to
     for number in [f"K-{ids['first']}", f"K-{ids['letter']}", *(f"K-{n}" for n in more)]:
         assert len(re.findall(rf"{number}\b", text)) == 1, number
     assert "(Fortsetzung)" in text  # a topic that goes on in the next part says so
-    assert reader.trailer["/Root"]["/Lang"] == "de" and reader.metadata.title == "Abwägungstabelle"
-    assert not list(path.parent.glob(f"{path.name}.*"))  # the parts are gone
+    assert reader.trailer["/Root"]["/Lang"] == "de" and reader.metadata.title == "Abwägungstabelle – Market square"
+    table_pages = 0
+    for page in reader.pages:  # no row is cut: after the table's head, every page goes on with a number
+        text = page.extract_text()
+        head = re.search(r"Beschlussvorschlag und\s+Begründung\n", text)
+        if head:
+            table_pages += 1
+            assert re.match(r"K-\d+ ", text[head.end():]), text[head.end():head.end() + 80]
+    assert table_pages == len(reader.pages) > 2  # the cover stands above the table on its first page
+    topics = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert topics == ["Abwägungstabelle"]  # every topic, from every part, is a bookmark under the table
+    nested = reader.outline[1][1]
+    assert [item.title for item in nested if not isinstance(item, list)] == ["Traffic", "Green"]
+    assert not [p for p in path.parent.rglob("*") if p.suffix != ".pdf" and p != path]  # the parts are gone
 
 
 class _Counting(http.server.BaseHTTPRequestHandler):
@@ -151,7 +163,7 @@ class _Counting(http.server.BaseHTTPRequestHandler):
 
 
 def test_a_town_adjusts_the_report_and_its_template_cannot_fetch_anything(app, town, filled_project, write,
-                                                                           tmp_path):
+                                                                           tmp_path, monkeypatch):
     project, _ids = filled_project
     server = http.server.HTTPServer(("127.0.0.1", 0), _Counting)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -166,7 +178,7 @@ def test_a_town_adjusts_the_report_and_its_template_cannot_fetch_anything(app, t
         f'<img src="http://127.0.0.1:{server.server_port}/spy.png" alt="">'
         f'<img src="{secret.as_uri()}" alt="">'
         '<p>Vorwort der Bürgermeisterin.</p>{% endblock %}', encoding="utf-8")
-    app.config["REPORT_TEMPLATES"] = str(tmp_path / "report-templates")
+    monkeypatch.setitem(app.config, "REPORT_TEMPLATES", str(tmp_path / "report-templates"))
     try:
         path = write(town, ExportFormat.REPORT_PDF, project)
     finally:
@@ -175,9 +187,7 @@ def test_a_town_adjusts_the_report_and_its_template_cannot_fetch_anything(app, t
     text = text_of(path)
     assert "Vorwort der Bürgermeisterin." in text and "Kennzahlen" in text
     assert _Counting.hits == []
-    images = {ref.idnum for page in PdfReader(path).pages
-              for ref in page["/Resources"].get("/XObject", {}).values() if ref.get_object()["/Subtype"] == "/Image"}
-    assert len(images) == 1  # the coat of arms beside the template, not the file outside its folder
+    assert _images(path) == 1  # the coat of arms beside the template, not the file outside its folder
 
 
 def test_a_planner_asks_for_the_report_and_downloads_the_pdf(app, client, town, planner, filled_project):
@@ -213,3 +223,71 @@ def test_a_renderer_that_fails_ends_the_job_with_a_message_and_leaves_no_file(ap
             services.write_file(export, out)
         db.session.rollback()
     assert not out.exists()
+
+
+def test_the_period_and_the_order_by_date_follow_the_day_a_statement_arrived(app, town, statute_with_text,
+                                                                              statute_comment, create_user, write):
+    from datetime import date, timedelta  # noqa: PLC0415
+    from participation.comments.models import Comment  # noqa: PLC0415
+    today = date.today()
+    statute = statute_with_text
+    online = statute_comment(statute, create_user(), text="Online vor drei Tagen", days_ago=3)
+    letter = statute_comment(statute, None, text="Brief, vor zehn Tagen eingegangen", channel=Channel.LETTER)
+    with app.app_context():  # entered today, received ten days ago
+        db.session.get(Comment, letter.id).received_on = today - timedelta(days=10)
+        db.session.commit()
+    by_date = text_of(write(town, ExportFormat.WEIGHING_PDF, statute, grouping="datum"))
+    assert by_date.index(letter.reference) < by_date.index(online.reference)
+    recent = text_of(write(town, ExportFormat.WEIGHING_PDF, statute, since=today - timedelta(days=5)))
+    assert online.reference in recent and letter.reference not in recent
+    early = text_of(write(town, ExportFormat.WEIGHING_PDF, statute, until=today - timedelta(days=7)))
+    assert letter.reference in early and online.reference not in early
+
+
+def test_a_towns_template_runs_in_a_sandbox(app, town, filled_project, write, tmp_path, monkeypatch):
+    project, _ids = filled_project
+    folder = tmp_path / "templates" / town.slug
+    folder.mkdir(parents=True)
+    (folder / "weighing.html").write_text(
+        '{% extends "exports/pdf/weighing.html" %}{% block introduction %}'
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}{% endblock %}", encoding="utf-8")
+    monkeypatch.setitem(app.config, "REPORT_TEMPLATES", str(tmp_path / "templates"))
+    with pytest.raises(JobFailed, match="the town's template has an error"):
+        write(town, ExportFormat.WEIGHING_PDF, project)
+    (folder / "weighing.html").write_text(
+        '{% extends "exports/pdf/weighing.html" %}{% block introduction %}'
+        "<p>[{{ config }}|{{ request }}|{{ config_value }}|{{ town.id }}]</p>{% endblock %}", encoding="utf-8")
+    text = text_of(write(town, ExportFormat.WEIGHING_PDF, project))
+    assert "[|||]" in text and "test-secret" not in text  # nothing of the app but the data it is given
+
+
+def test_a_town_reads_its_own_and_shared_files_but_not_another_towns(app, town, filled_project, write, tmp_path,
+                                                                     monkeypatch):
+    project, _ids = filled_project
+    base = tmp_path / "templates"
+    for folder in (base / town.slug, base / "nachbarstadt"):
+        folder.mkdir(parents=True)
+    (base / "nachbarstadt" / "fremd.png").write_bytes(PNG)
+    (base / "gemeinsam.png").write_bytes(PNG)
+    (base / town.slug / "report.html").write_text(
+        '{% extends "exports/pdf/report.html" %}{% block introduction %}'
+        '<img src="../nachbarstadt/fremd.png" alt="fremd">{% endblock %}', encoding="utf-8")
+    monkeypatch.setitem(app.config, "REPORT_TEMPLATES", str(base))
+    assert _images(write(town, ExportFormat.REPORT_PDF, project)) == 0
+    (base / town.slug / "report.html").write_text(
+        '{% extends "exports/pdf/report.html" %}{% block introduction %}'
+        '<img src="../gemeinsam.png" alt="Logo des Verbands">{% endblock %}', encoding="utf-8")
+    assert _images(write(town, ExportFormat.REPORT_PDF, project)) == 1
+
+
+def _images(path) -> int:
+    return len({ref.idnum for page in PdfReader(path).pages
+                for ref in page["/Resources"].get("/XObject", {}).values()
+                if ref.get_object()["/Subtype"] == "/Image"})
+
+
+def test_a_comments_markup_is_printed_as_text(app, town, create_project, create_user, create_comment, write):
+    project = create_project(town=town)
+    create_comment(project, create_user(), text='<img src="file:///etc/passwd"><b>fett</b> & </style>')
+    text = text_of(write(town, ExportFormat.WEIGHING_PDF, project))
+    assert '<img src="file:///etc/passwd"><b>fett</b> & </style>' in text.replace("\n", "")
