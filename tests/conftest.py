@@ -31,6 +31,8 @@ from participation.comments.models import Comment
 from participation.database.mixins import utcnow
 from participation.extensions import db, limiter
 from participation.jobs.models import Job, JobStatus
+from participation.layers.models import Layer, LayerFeature, LayerVersion
+from participation.maps.models import MapLayer
 from participation.municipalities.models import Municipality
 from participation.projects.models import Category, Phase, Project
 from participation.web.templating import render_markdown
@@ -166,6 +168,29 @@ def runner(app):
 @pytest.fixture(scope="session")
 def password_hash():
     return hash_password(PASSWORD)
+
+
+def add_vector_layer(town_id: int, name: str, features: list[tuple], map_id: int | None = None,
+                     **fields) -> Layer:
+    """A vector layer with one published version of `features` ((geometry, properties) pairs), on the map
+    `map_id` if given; in the caller's app context, flushed, not committed."""
+    layer = Layer(municipality_id=town_id, name=name, **fields)
+    db.session.add(layer)
+    db.session.flush()
+    version = LayerVersion(layer_id=layer.id, number=1, original_filename=f"{name}.gpkg",
+                           feature_count=len(features),
+                           report={"vertex_count": sum(len(g.exterior.coords) for g, _p in features)})
+    db.session.add(version)
+    db.session.flush()
+    for geometry, properties in features:
+        feature = LayerFeature(version_id=version.id, geometry=geometry, properties=properties)
+        feature._set_bbox(geometry)
+        db.session.add(feature)
+    layer.current_version_id = version.id
+    if map_id is not None:
+        db.session.add(MapLayer(map_id=map_id, layer_id=layer.id, position=0))
+    db.session.flush()
+    return layer
 
 
 def persist(app, obj, *relations: str):

@@ -9,11 +9,9 @@ from shapely.geometry import box
 
 from participation.accounts.models import Role
 from participation.extensions import db
-from participation.layers.models import Layer, LayerFeature, LayerVersion
-from participation.maps.models import MapLayer
 from participation.statutes.models import Statute
 from tests.browser.conftest import audit, log_in, tab_to
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, add_vector_layer
 
 pytestmark = pytest.mark.browser
 
@@ -35,19 +33,8 @@ def statute(app, create_statute, town):
     ])
     with app.app_context():
         owner = db.session.get(Statute, made.id)
-        layer = Layer(municipality_id=town.id, name="Baugebiete", popup=[])
-        db.session.add(layer)
-        db.session.flush()
-        version = LayerVersion(layer_id=layer.id, number=1, original_filename="plan.gml", feature_count=3,
-                               report={"vertex_count": 15})
-        db.session.add(version)
-        db.session.flush()
-        for gml_id, shape in OBJECTS.items():
-            feature = LayerFeature(version_id=version.id, geometry=shape, properties={"gml_id": gml_id})
-            feature._set_bbox(shape)
-            db.session.add(feature)
-        layer.current_version_id = version.id
-        db.session.add(MapLayer(map_id=owner.map_id, layer_id=layer.id, position=0))
+        add_vector_layer(town.id, "Baugebiete", [(shape, {"gml_id": gml_id}) for gml_id, shape in OBJECTS.items()],
+                         map_id=owner.map_id, popup=[])
         db.session.commit()
         anchors = {p.number + s.number: p.anchor for s in owner.sections for p in s.paragraphs}
     made.anchors = anchors

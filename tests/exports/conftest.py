@@ -54,6 +54,23 @@ def statute_with_text(create_statute, town):
 
 
 @pytest.fixture
+def weighed_statute(app, statute_with_text, statute_comment, create_user):
+    """The statute with a statement on each paragraph but § 1 (2)'s informal comment, one on the whole
+    plan, received on different days, the earliest weighed. Returns (statute, {name: comment})."""
+    statute = statute_with_text
+    anchors = [p.anchor for s in statute.sections for p in s.paragraphs]
+    made = {
+        "late": statute_comment(statute, create_user(), text="On § 2", anchor=anchors[2], days_ago=1),
+        "early": statute_comment(statute, create_user(), text="On § 1 (1)", anchor=anchors[0], days_ago=5),
+        "loose": statute_comment(statute, create_user(), text="On the whole plan", days_ago=3),
+        "middle": statute_comment(statute, create_user(), text="On § 1 (2)", anchor=anchors[1], days_ago=2,
+                                  formal=False),
+    }
+    weigh(app, made["early"].id, Decision.PARTLY_ACCEPTED, "Die Traufhöhe sinkt.")
+    return statute, made
+
+
+@pytest.fixture
 def write(app, tmp_path):
     """Write an export of `subject` (or the whole town) straight to a file, as the job does; returns the path."""
     def make(town, fmt: ExportFormat, subject=None, **options):

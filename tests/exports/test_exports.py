@@ -20,13 +20,13 @@ from pyproj import Transformer
 from sqlalchemy import select
 
 from participation.accounts.models import Role
-from participation.comments.models import Comment, Decision
+from participation.comments.models import Comment
 from participation.database.mixins import utcnow
 from participation.exports import services
 from participation.exports.models import Export, ExportFormat, ExportStatus
 from participation.extensions import db
 from tests.conftest import INSIDE, csrf_token, wait_for_jobs
-from tests.exports.conftest import RESIDENT_EMAIL, SENDER_EMAIL, SENDER_NAME, weigh
+from tests.exports.conftest import RESIDENT_EMAIL, SENDER_EMAIL, SENDER_NAME
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -184,15 +184,9 @@ def test_a_pseudonym_is_the_same_in_every_export_of_the_town_but_not_elsewhere(a
     assert next(other.iter_rows(min_row=2, values_only=True))[13] != authors[0][f"K-{ids['first']}"]
 
 
-def test_the_weighing_table_follows_the_paragraphs_or_the_dates(app, town, statute_with_text, statute_comment,
-                                                                create_user, write):
-    statute = statute_with_text
-    anchors = [p.anchor for s in statute.sections for p in s.paragraphs]
-    late = statute_comment(statute, create_user(), text="On § 2", anchor=anchors[2], days_ago=1)
-    early = statute_comment(statute, create_user(), text="On § 1 (1)", anchor=anchors[0], days_ago=5)
-    loose = statute_comment(statute, create_user(), text="On the whole plan", days_ago=3)
-    middle = statute_comment(statute, create_user(), text="On § 1 (2)", anchor=anchors[1], days_ago=2, formal=False)
-    weigh(app, early.id, Decision.PARTLY_ACCEPTED, "Die Traufhöhe sinkt.")
+def test_the_weighing_table_follows_the_paragraphs_or_the_dates(app, town, weighed_statute, write):
+    statute, made = weighed_statute
+    late, early, loose, middle = (made[name] for name in ("late", "early", "loose", "middle"))
     sheet = openpyxl.load_workbook(write(town, ExportFormat.WEIGHING_XLSX, statute)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Nummer", "Datum", "Eingangsweg", "Bezug", "Kommentar", "Antwort der Stadt",

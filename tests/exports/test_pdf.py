@@ -11,16 +11,14 @@ import pytest
 from pypdf import PdfReader
 from shapely.geometry import Point, Polygon
 
-from participation.comments.models import Channel, Decision
+from participation.comments.models import Channel
 from participation.exports import pdf, services
 from participation.exports.models import ExportFormat
 from participation.extensions import db
 from participation.jobs.registry import JobFailed
-from participation.layers.models import Layer, LayerFeature, LayerVersion
-from participation.maps.models import MapLayer
 from participation.projects.models import Project
-from tests.conftest import wait_for_jobs
-from tests.exports.conftest import RESIDENT_EMAIL, SENDER_EMAIL, SENDER_NAME, weigh
+from tests.conftest import add_vector_layer, wait_for_jobs
+from tests.exports.conftest import RESIDENT_EMAIL, SENDER_EMAIL, SENDER_NAME
 from tests.exports.test_exports import _ask, _download, _last_export
 
 #: A tiny PNG (1 × 1 px) a town puts beside its template as its coat of arms.
@@ -32,25 +30,20 @@ def text_of(path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-def test_the_weighing_table_pdf_follows_the_paragraphs_and_is_tagged(app, town, statute_with_text, statute_comment,
-                                                                      create_user, write):
-    statute = statute_with_text
-    anchors = [p.anchor for s in statute.sections for p in s.paragraphs]
-    late = statute_comment(statute, create_user(), text="Zu § 2 bitte weniger", anchor=anchors[2], days_ago=1)
-    early = statute_comment(statute, create_user(), text="Zu § 1 Abs. 1 die Höhe", anchor=anchors[0], days_ago=5)
-    loose = statute_comment(statute, create_user(), text="Zum ganzen Plan", days_ago=3)
-    weigh(app, early.id, Decision.PARTLY_ACCEPTED, "Die Traufhöhe sinkt.")
+def test_the_weighing_table_pdf_follows_the_paragraphs_and_is_tagged(app, town, weighed_statute, write):
+    statute, made = weighed_statute
+    late, early, loose, middle = (made[name] for name in ("late", "early", "loose", "middle"))
     path = write(town, ExportFormat.WEIGHING_PDF, statute)
     reader = PdfReader(path)
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]  # tagged: PDF/UA-1
     assert root["/Lang"] == "de" and reader.metadata.title.startswith("Abwägungstabelle – ")
     text = text_of(path)
-    assert "Abwägungstabelle" in text and "Stellungnahmen 3" in text
-    order = [text.index(word) for word in (early.reference, "Die Traufhöhe sinkt.", late.reference,
-                                           "Ohne Bezug auf einen Absatz", loose.reference)]
+    assert "Abwägungstabelle" in text and "Stellungnahmen 4" in text
+    order = [text.index(word) for word in (early.reference, "Die Traufhöhe sinkt.", f"K-{middle.id}",
+                                           late.reference, "Ohne Bezug auf einen Absatz", loose.reference)]
     assert order == sorted(order)
-    assert "Teilweise berücksichtigt" in text and "Zu § 1 Abs. 1 die Höhe" in text
+    assert "Teilweise berücksichtigt" in text and "On § 1 (1)" in text
     assert re.search(r"Seite 1\b", text) and re.search(r"Beschlussvorschlag und\s+Begründung", text)
 
 
@@ -67,22 +60,12 @@ def test_no_pdf_holds_an_email_address_or_a_senders_name(app, town, filled_proje
 def mapped_project(app, town, create_project, create_user, create_comment):
     """A project with a coloured layer on its map and seven comments, six of them within a few metres."""
     project = create_project(town=town)
+    block = Polygon([(13.251, 53.551), (13.258, 53.551), (13.258, 53.553), (13.251, 53.553)])
     with app.app_context():
-        layer = Layer(municipality_id=town.id, name="Baugebiete", attribution="© Zweckverband Musterland",
-                      style={"categorise_by": "art", "categories": [
-                          {"value": "WA", "colour": "#e8a0a0", "label": "Wohngebiet"}]})
-        db.session.add(layer)
-        db.session.flush()
-        version = LayerVersion(layer_id=layer.id, number=1, original_filename="b.zip", feature_count=1,
-                               report={"vertex_count": 5})
-        db.session.add(version)
-        db.session.flush()
-        block = Polygon([(13.251, 53.551), (13.258, 53.551), (13.258, 53.553), (13.251, 53.553)])
-        feature = LayerFeature(version_id=version.id, geometry=block, properties={"art": "WA"})
-        feature._set_bbox(block)
-        db.session.add(feature)
-        layer.current_version_id = version.id
-        db.session.add(MapLayer(map_id=db.session.get(Project, project.id).map_id, layer_id=layer.id, position=0))
+        add_vector_layer(town.id, "Baugebiete", [(block, {"art": "WA"})],
+                         map_id=db.session.get(Project, project.id).map_id, attribution="© Zweckverband Musterland",
+                         style={"categorise_by": "art", "categories": [
+                             {"value": "WA", "colour": "#e8a0a0", "label": "Wohngebiet"}]})
         db.session.commit()
     people = [create_user() for _ in range(7)]
     for n, person in enumerate(people[:6]):
