@@ -415,12 +415,12 @@ def measure(spec: dict) -> dict:
         seconds = time.perf_counter() - start
         cpu = time.process_time() - cpu
     # The PDF is laid out in a child process of the export: its CPU time counts too, and its peak is the
-    # one it reports to the export's log (ru_maxrss of children would count the parent's pages at fork).
+    # larger of its two steps (layout, join) as reported to the log (ru_maxrss would count the fork).
     descendants = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu += descendants.ru_utime + descendants.ru_stime
     renderer = [float(m) for m in re.findall(r"renderer peak (\d+) MB", log.getvalue())]
     return {"seconds": seconds, "cpu": cpu, "rows": written, "rss": before, "peak": rss_mb("VmHWM"),
-            "child_peak": renderer[-1] if renderer else 0.0,
+            "child_peak": max(renderer, default=0.0),
             "reset": reset, "size": out.stat().st_size / 1e6 if out else 0.0}
 
 
@@ -630,7 +630,7 @@ def main() -> None:
               f"{large_plain['peak'] - large_plain['rss']:6.0f} MB")
     for name, found, fmt, ours, plain in results:
         if fmt == "pdf":
-            print(f"  PDF of {found['comments']} comments: the renderer (a child of the export) peaked at "
+            print(f"  PDF of {found['comments']} comments: the renderer (children of the export: layout, then join) peaked at "
                   f"{ours['child_peak']:.0f} MB RSS; it lays out {PART_ROWS} statements at a time, whatever the total")
     busy = [f"{fmt} {name}" for name, _found, fmt, ours, plain in results
             for figures in (ours, plain) if figures and figures["seconds"] > 1.3 * figures["cpu"] + 0.2]

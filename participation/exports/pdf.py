@@ -168,10 +168,17 @@ def _grouped(part: list[dict], by_topic: bool, carried: str | None) -> tuple[lis
 
 
 def _render(manifest: Path, errors: Path, total: int, report) -> None:
-    """Lay the parts out in the child process, passing on its progress; a failure ends the job with a
-    message (the child's error output goes to the log). The child gets none of the app's settings in
-    its environment, and is stopped when the job's time is up or the job ends otherwise."""
-    command = [PYTHON, "-m", "participation.exports.pdfrender", str(manifest)]
+    """Lay the parts out in a child process, passing on its progress, and join them in another."""
+    if _run("layout", manifest, errors, total, report) > 1:
+        _run("join", manifest, errors, total, report)
+
+
+def _run(step: str, manifest: Path, errors: Path, total: int, report) -> int:
+    """Run one step of `pdfrender` in a child process; returns the number of parts. A failure ends the
+    job with a message (the child's error output goes to the log). The child gets none of the app's
+    settings in its environment, and is stopped when the job's time is up or the job ends otherwise."""
+    command = [PYTHON, "-m", "participation.exports.pdfrender", step, str(manifest)]
+    parts = 0
     environment = {key: os.environ[key] for key in CHILD_ENVIRONMENT if key in os.environ}
     done = 0
     with errors.open("w", encoding="utf-8") as error_file, subprocess.Popen(  # noqa: S603 - argument list, no shell
@@ -185,8 +192,8 @@ def _render(manifest: Path, errors: Path, total: int, report) -> None:
                     done += int(line.split()[1])
                     report(done, total)
                 elif line.startswith("pages "):
-                    _pages, pages, _peak, peak = line.split()
-                    current_app.logger.info("PDF laid out: %s statements on %s pages, renderer peak %s MB",
+                    _pages, pages, _peak, peak, _parts, parts = line.split()
+                    current_app.logger.info("PDF %s: %s statements on %s pages, renderer peak %s MB", step,
                                             total, pages, peak)
         except BaseException:
             child.kill()
@@ -197,3 +204,4 @@ def _render(manifest: Path, errors: Path, total: int, report) -> None:
         error = errors.read_text(encoding="utf-8", errors="replace")
         current_app.logger.error("The PDF renderer failed (exit %s): %s", child.returncode, error[-4000:])
         raise JobFailed(N_("The PDF could not be made."))
+    return int(parts)

@@ -1,7 +1,8 @@
 """Turning the HTML parts of a PDF export into one PDF, in a process of its own.
 
 `participation.exports.pdf` writes the parts and starts ``python -m participation.exports.pdfrender
-MANIFEST``; this module imports no Flask and nothing of the app. A child process keeps WeasyPrint's
+layout MANIFEST`` (and ``join MANIFEST`` for several parts); this module imports no Flask and nothing of
+the app. A child process keeps WeasyPrint's
 memory (hundreds of MB for a long table) out of the job runner: it goes back to the system when the
 child ends, and a child that runs too long can be stopped.
 
@@ -9,8 +10,8 @@ The manifest (JSON) names the parts (`html`, `rows`), the output file, the folde
 from (fonts, a town's template folder) and the document's title, author and language. Each part is
 laid out on its own, its pages numbered on from the part before; for every part done the child prints
 ``rows <n>`` so that the job can show progress. A document of one part is written as tagged PDF/UA-1
-(headings, tables, reading order and language for screen readers); longer ones are joined with pypdf,
-which keeps bookmarks but not tags.
+(headings, tables, reading order and language for screen readers); longer ones are joined with pypdf in
+a second child, which keeps bookmarks but not tags.
 """
 from __future__ import annotations
 
@@ -58,27 +59,37 @@ def render(manifest: dict, report=lambda rows: None) -> int:
         document.write_pdf(out, pdf_variant="pdf/ua-1")
         report(parts[0]["rows"])
         return len(document.pages)
-    writer = PdfWriter()
-    pages, table = 0, None
+    pages, laid_out = 0, []
     for index, part in enumerate(parts):
         document = _layout(part, fetcher, first_page=pages + 1, tagged=False)
-        bookmarks = document.make_bookmark_tree()
         piece = Path(manifest["work"]) / f"part-{index}.pdf"
+        laid_out.append({"pdf": str(piece), "pages": len(document.pages),
+                         "bookmarks": document.make_bookmark_tree()})
         document.write_pdf(piece)
+        pages += len(document.pages)
         del document
-        writer.append(str(piece), import_outline=False)
+        report(part["rows"])
+    (Path(manifest["work"]) / "parts.json").write_text(json.dumps(laid_out), encoding="utf-8")
+    return pages
+
+
+def join(manifest: dict) -> int:
+    """Join the parts `render` laid out into the manifest's PDF, with their bookmarks, title and
+    language; returns its number of pages. Runs in a process of its own after `render`: the pages
+    pile up in memory here, and would slow down and swell the layout if they shared its process."""
+    writer, pages, table = PdfWriter(), 0, None
+    for index, part in enumerate(json.loads((Path(manifest["work"]) / "parts.json").read_text(encoding="utf-8"))):
+        writer.append(part["pdf"], import_outline=False)
         # The first part's bookmarks as they are (title › sections › topics); later parts' topics under
         # the first part's last section, the weighing table.
-        added = _add_bookmarks(writer, bookmarks, pages, None if index == 0 else table)
+        added = _add_bookmarks(writer, part["bookmarks"], pages, None if index == 0 else table)
         if index == 0:
             sections = [item for depth, item in added if depth == 1] or [item for depth, item in added]
             table = sections[-1] if sections else None
-        pages = len(writer.pages)
-        piece.unlink()
-        report(part["rows"])
+        pages += part["pages"]
     writer.add_metadata({"/Title": manifest["title"], "/Author": manifest["author"]})
     writer._root_object[NameObject("/Lang")] = TextStringObject(manifest["lang"])
-    with out.open("wb") as file:
+    with Path(manifest["out"]).open("wb") as file:
         writer.write(file)
     return pages
 
@@ -101,13 +112,14 @@ def _layout(part: dict, fetcher: LocalFiles, first_page: int, tagged: bool):
 
 
 def main(argv: list[str]) -> int:
-    manifest = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    """``pdfrender layout MANIFEST`` (then, for several parts, ``pdfrender join MANIFEST``)."""
+    step, manifest = argv[1], json.loads(Path(argv[2]).read_text(encoding="utf-8"))
 
     def report(rows: int) -> None:
         print(f"rows {rows}", flush=True)
 
-    pages = render(manifest, report)
-    print(f"pages {pages} peak {_peak_mb():.0f}", flush=True)
+    pages = render(manifest, report) if step == "layout" else join(manifest)
+    print(f"pages {pages} peak {_peak_mb():.0f} parts {len(manifest['parts'])}", flush=True)
     return 0
 
 
