@@ -16,6 +16,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+import shapely
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_migrate import upgrade
@@ -171,22 +172,23 @@ def password_hash():
 
 
 def add_vector_layer(town_id: int, name: str, features: list[tuple], map_id: int | None = None,
-                     **fields) -> Layer:
-    """A vector layer with one published version of `features` ((geometry, properties) pairs), on the map
-    `map_id` if given; in the caller's app context, flushed, not committed."""
+                     published: bool = True, **fields) -> Layer:
+    """A vector layer with one version of `features` ((geometry, properties) pairs), published unless
+    told otherwise, on the map `map_id` if given; in the caller's app context, flushed, not committed."""
     layer = Layer(municipality_id=town_id, name=name, **fields)
     db.session.add(layer)
     db.session.flush()
     version = LayerVersion(layer_id=layer.id, number=1, original_filename=f"{name}.gpkg",
                            feature_count=len(features),
-                           report={"vertex_count": sum(len(g.exterior.coords) for g, _p in features)})
+                           report={"vertex_count": int(sum(shapely.get_num_coordinates(g) for g, _p in features))})
     db.session.add(version)
     db.session.flush()
     for geometry, properties in features:
         feature = LayerFeature(version_id=version.id, geometry=geometry, properties=properties)
         feature._set_bbox(geometry)
         db.session.add(feature)
-    layer.current_version_id = version.id
+    if published:
+        layer.current_version_id = version.id
     if map_id is not None:
         db.session.add(MapLayer(map_id=map_id, layer_id=layer.id, position=0))
     db.session.flush()

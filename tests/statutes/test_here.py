@@ -13,15 +13,13 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box
 from participation.addresses import services as address_services
 from participation.database.spatial import covering_rows
 from participation.extensions import db
-from participation.layers.models import Layer, LayerFeature, LayerVersion
-from participation.maps.models import MapLayer
 from participation.municipalities.models import Municipality
 from participation.statutes.here import map_extent
 from participation.statutes.xplan_import import import_xplan
 from participation.statutes.labels import STATUS_COLOURS
 from participation.statutes.models import LegalStatus, PeriodKind, Statute, StatutePeriod
 from tests.addresses.conftest import write_csv
-from tests.conftest import AREA, INSIDE, OUTSIDE
+from tests.conftest import AREA, INSIDE, OUTSIDE, add_vector_layer
 
 #: The west half of AREA, and INSIDE's neighbour in the east half.
 WEST = MultiPolygon([box(13.25, 53.55, 13.255, 53.554)])
@@ -31,19 +29,8 @@ EAST_POINT = Point(13.258, 53.552)
 def _plan_layer(app, statute, features, name="BP 12 – Baugebietsteilflächen", published=True):
     """A layer on the statute's map with (geometry, properties) features."""
     with app.app_context():
-        layer = Layer(municipality_id=statute.municipality_id, name=name)
-        db.session.add(layer)
-        db.session.flush()
-        version = LayerVersion(layer_id=layer.id, number=1, original_filename="plan.gml")
-        db.session.add(version)
-        db.session.flush()
-        for geometry, properties in features:
-            feature = LayerFeature(version_id=version.id, geometry=geometry, properties=properties)
-            feature._set_bbox(geometry)
-            db.session.add(feature)
-        if published:
-            layer.current_version_id = version.id
-        db.session.add(MapLayer(map_id=db.session.get(Statute, statute.id).map_id, layer_id=layer.id))
+        layer = add_vector_layer(statute.municipality_id, name, features, published=published,
+                                 map_id=db.session.get(Statute, statute.id).map_id)
         db.session.commit()
         return layer.id
 
