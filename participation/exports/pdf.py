@@ -102,7 +102,7 @@ def write_pdf(export: Export, path: Path, report=lambda done, total: None) -> in
     }
     # Beside the export files, so that a worker killed half-way leaves it to the periodic clean-up.
     with tempfile.TemporaryDirectory(prefix="pdf-", dir=path.parent) as work:
-        parts, group = [], None
+        parts, group, base_url = [], None, _base_url(export)
         for index, (part, last) in enumerate(_parts(rows.weighing_rows(scope, words, by_topic, no_topic))):
             groups, group = _grouped(part, by_topic, group)
             html = Path(work) / f"part-{index}.html"
@@ -112,7 +112,7 @@ def write_pdf(export: Export, path: Path, report=lambda done, total: None) -> in
                 current_app.logger.exception("The PDF template of %s failed", export.municipality.slug)
                 raise JobFailed(N_("The PDF could not be made: the town's template has an error.")) from None
             html.write_text(page, encoding="utf-8")
-            parts.append({"html": str(html), "rows": len(part), "base_url": _base_url(export)})
+            parts.append({"html": str(html), "rows": len(part), "base_url": base_url})
         manifest = Path(work) / "manifest.json"
         manifest.write_text(json.dumps({
             "parts": parts, "out": str(path), "work": work, "lang": context["lang"],

@@ -48,17 +48,14 @@ def report_context(scope: rows.Scope, words: rows.Words) -> dict:
 
 
 def _totals(scope: rows.Scope, total: int) -> list[tuple[str, int]]:
-    top = [*scope.where(), Comment.parent_id.is_(None)]
-    replies = db.session.scalar(select(func.count()).select_from(Comment).where(
-        *scope.where(), Comment.parent_id.is_not(None))) or 0
+    _top, replies = rows.count_comments(scope)
+    placed, answered = db.session.execute(
+        select(func.count(Comment.min_x), func.count(Comment.answer_id))
+        .where(*scope.where(), Comment.parent_id.is_(None))).one()
     supports = db.session.scalar(select(func.count()).select_from(Support).join(
         Comment, Comment.id == Support.comment_id).where(*scope.where())) or 0
     people = db.session.scalar(select(func.count(distinct(Comment.author_id))).join(
         User, User.id == Comment.author_id).where(*scope.where(), User.role.not_in(rows.STAFF))) or 0
-    placed = db.session.scalar(select(func.count()).select_from(Comment).where(
-        *top, Comment.min_x.is_not(None))) or 0
-    answered = db.session.scalar(select(func.count()).select_from(Comment).where(
-        *top, Comment.answer_id.is_not(None))) or 0
     return [(_("Comments"), total), (_("Replies to comments"), replies), (_("Supports"), supports),
             (_("Residents who took part online"), people), (_("Comments with a place"), placed),
             (_("Comments the town answered"), answered)]
