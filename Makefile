@@ -44,12 +44,13 @@ $(STAMPS)/assets: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	rm -rf static/vendor
 	mkdir -p static/vendor/kern static/vendor/leaflet static/vendor/leaflet.markercluster static/vendor/leaflet-draw \
-		static/vendor/leaflet.vectorgrid
+		static/vendor/leaflet.vectorgrid static/vendor/leaflet.heat
 	cp -r node_modules/@kern-ux/native/dist/. static/vendor/kern/
 	cp -r node_modules/leaflet/dist/. static/vendor/leaflet/
 	cp -r node_modules/leaflet.markercluster/dist/. static/vendor/leaflet.markercluster/
 	cp -r node_modules/leaflet-draw/dist/. static/vendor/leaflet-draw/
 	cp -r node_modules/leaflet.vectorgrid/dist/. static/vendor/leaflet.vectorgrid/
+	cp -r node_modules/leaflet.heat/dist/. static/vendor/leaflet.heat/
 	@mkdir -p $(STAMPS) && touch $@
 assets: $(STAMPS)/assets
 
@@ -78,6 +79,7 @@ bench: setup  ## benchmarks, each figure beside a baseline measured in the same 
 	$(BIN)/python bench/layers_import.py
 	$(BIN)/python bench/layer_tiles.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/surveys.py
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules static/vendor

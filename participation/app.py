@@ -28,6 +28,7 @@ from participation.notifications import feature as notifications
 from participation.ogcapi import feature as ogcapi
 from participation.projects import feature as projects
 from participation.statutes import feature as statutes
+from participation.surveys import feature as surveys
 from participation.weighing import feature as weighing
 from participation.web import error_pages, feedback, i18n, input_guard, pages, security, templating
 
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: In this order: town-scoped routes (/<slug>/…) come after the fixed paths they must not shadow.
 FEATURES = (accounts, admin, api, jobs, notifications, projects, statutes, addresses, comments, moderation, weighing,
-            exports, hotspots, ogcapi, intake, layers, municipalities, demo)
+            surveys, exports, hotspots, ogcapi, intake, layers, municipalities, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

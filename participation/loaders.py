@@ -16,6 +16,7 @@ from participation.municipalities.models import Municipality
 from participation.projects.models import Project
 from participation.statutes.models import Statute
 from participation.statutes.permissions import can_edit_statute, can_view_statute
+from participation.surveys.models import Survey
 from participation.web.input_guard import MAX_URL_INT
 
 #: Ids are 32-bit integers on PostgreSQL; a larger number (in a URL, a JSON body, a form) names
@@ -99,3 +100,10 @@ def get_layer_upload(town: Municipality, upload_id: int) -> LayerUpload:
     if upload is None or upload.municipality_id != town.id:
         abort(404)
     return upload
+
+
+def get_survey(town: Municipality, survey_id: int) -> Survey:
+    survey = get_by_id(Survey, survey_id)
+    if survey is None or survey.municipality_id != town.id:
+        abort(404)
+    return survey

@@ -15,3 +15,6 @@ from participation.statutes.models import (  # noqa: F401
 from participation.addresses.models import Address, AddressList  # noqa: F401
 from participation.notifications.models import Follow, MailOptOut, SentNotice  # noqa: F401
 from participation.exports.models import Export  # noqa: F401
+from participation.surveys.models import (  # noqa: F401
+    AccessCode, Answer, Participation, Question, Survey, SurveyPage, SurveyResponse,
+)

@@ -41,6 +41,10 @@ BELOW = {
                                  "participation.api", "participation.demo"),
     # Exports read everything the planners' work made; nothing below them knows they exist.
     "participation.weighing": ("participation.exports", "participation.api", "participation.demo"),
+    # Surveys use the exports' files and jobs; exports know surveys only through the writer surveys register.
+    "participation.exports": ("participation.surveys", "participation.api", "participation.demo"),
+    "participation.surveys": ("participation.api", "participation.demo", "participation.moderation",
+                              "participation.weighing", "participation.intake"),
     "participation.database": ("participation.accounts", "participation.comments", "participation.layers",
                                "participation.maps", "participation.projects", "participation.statutes",
                                "participation.addresses", "participation.jobs"),

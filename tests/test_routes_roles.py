@@ -13,6 +13,10 @@ from participation.accounts.models import Role
 from participation.extensions import db
 from participation.layers.models import Layer, LayerFeature, LayerVersion
 from participation.layers.uploads.models import LayerUpload, UploadStatus
+from participation.projects.models import Project
+from participation.surveys import builder
+from participation.surveys.responding import make_codes
+from participation.surveys.models import SurveyState
 from tests.conftest import INSIDE, csrf_token
 
 ROLES = ["anonymous", "resident", "planner", "other_planner", "gis", "admin"]
@@ -109,6 +113,25 @@ TABLE = [
     ("delete layer", "POST", "/{slug}/gis/ebenen/{layer}/loeschen", "none", GIS_ACT),
     ("discard upload", "POST", "/{slug}/gis/hochladen/{upload}/verwerfen", "none", GIS_ACT),
     ("arrange project map", "POST", "/{slug}/projekte/{project}/karte", "project_map", GIS_ACT),
+    ("survey page", "GET", "/{slug}/umfragen/{survey}", None, ALL_OK),
+    ("draft survey page", "GET", "/{slug}/umfragen/{draft_survey}", None, DRAFT_VIEW),
+    ("survey under other town", "GET", "/{other}/umfragen/{survey}", None, row(*[MISSING] * 6)),
+    ("survey preview", "GET", "/{slug}/umfragen/{survey}/vorschau/1", None, DRAFT_VIEW),
+    ("new survey form", "GET", "/{slug}/projekte/{project}/umfragen/neu", None, PLANNERS_ONLY),
+    ("survey builder", "GET", "/{slug}/umfragen/{survey}/bearbeiten", None, PLANNERS_ONLY),
+    ("survey question form", "GET", "/{slug}/umfragen/{survey}/fragen/{question}", None, PLANNERS_ONLY),
+    ("survey map layers", "GET", "/{slug}/umfragen/{survey}/karte", None, GIS_ONLY),
+    # Open and not public: the planners see the results, the others are told why they do not.
+    ("survey results", "GET", "/{slug}/umfragen/{survey}/ergebnisse", None,
+     row(FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK)),
+    ("survey access codes", "GET", "/{slug}/umfragen/{survey}/zugangscodes", None, PLANNERS_ONLY),
+    ("begin survey", "POST", "/{slug}/umfragen/{survey}/beginnen", "none", ANY_ACCOUNT_ACTS),
+    ("close survey", "POST", "/{slug}/umfragen/{survey}/status", "close", PLANNERS_ACT),
+    ("new survey version", "POST", "/{slug}/umfragen/{survey}/neue-version", "none", PLANNERS_ACT),
+    ("make access codes", "POST", "/{slug}/umfragen/{survey}/zugangscodes", "codes", PLANNERS_ACT),
+    ("access codes as CSV", "GET", "/{slug}/umfragen/{survey}/zugangscodes/1.csv", None, PLANNERS_ONLY),
+    ("make the code sheet", "POST", "/{slug}/umfragen/{survey}/zugangscodes/1/bogen", "none", PLANNERS_ACT),
+    ("export survey responses", "POST", "/{slug}/umfragen/{survey}/export", "survey_export", PLANNERS_ACT),
 ]
 
 CELLS = [(entry, role) for entry in TABLE for role in ROLES]
@@ -146,7 +169,24 @@ def world(app, create_town, create_project, create_user, create_comment):
         "category": project.categories[0].id,
     }
     ids["layer"], ids["upload"] = _layer_with_upload(app, town)
+    ids["survey"], ids["question"], ids["draft_survey"] = _surveys(app, project.id)
     return town, other, ids
+
+
+def _surveys(app, project_id: int) -> tuple[int, int, int]:
+    """An open survey (answered with an account) and a draft one on the project."""
+    with app.app_context():
+        project = db.session.get(Project, project_id)
+        ids = []
+        for state in (SurveyState.OPEN, SurveyState.DRAFT):
+            survey = builder.create_survey(project.municipality, project, builder.SurveyData(title="Ways"), None)
+            question = builder.add_question(survey.pages[0], "yesno", builder.QuestionData(text="Bike?"))
+            survey.state = state
+            ids += [survey.id, question.id]
+            if state is SurveyState.OPEN:
+                make_codes(survey, 2)
+        db.session.commit()
+        return ids[0], ids[1], ids[2]
 
 
 def user_for(role, town, other, create_user):
@@ -167,6 +207,12 @@ def body_for(kind: str, ids: dict) -> dict:
         return {"text": "Here", "category_id": ids["category"], "location": {"type": "Point", "coordinates": [INSIDE.x, INSIDE.y]}}
     if kind == "project_map":
         return {"add": str(ids["layer"])}
+    if kind == "close":
+        return {"state": "closed"}
+    if kind == "codes":
+        return {"count": "5"}
+    if kind == "survey_export":
+        return {"format": "csv"}
     return {"layer": {"name": "Parcels"}, "reply": {"text": "Agreed"}, "report": {"reason": "Rude"}, "language": {"lang": "en"}}.get(kind, {})
 
 

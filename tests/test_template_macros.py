@@ -26,7 +26,7 @@ EN = {"Accept-Language": "en"}
 _FORM = re.compile(r"<form\b[^>]*>.*?</form>", re.S | re.I)
 _POST_FORM = re.compile(r"<form\b[^>]*\bmethod=\"post\"[^>]*>.*?</form>", re.S | re.I)
 _HIDDEN = re.compile(r"<input\b[^>]*\btype=\"hidden\"[^>]*>", re.I)
-_CONTROL = re.compile(r"<(?:input|textarea|select)\b|\bfield\(|\bform\.\w+\(", re.I)
+_CONTROL = re.compile(r"<(?:input|textarea|select)\b|\b(?:field|radio_group)\(|\bform\.\w+\(", re.I)
 _BUTTON = re.compile(r"<button\b|\bbutton\(", re.I)
 _HREF = re.compile(r'<a class="kern-link" href="#([^"]+)">')
 

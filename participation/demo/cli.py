@@ -21,6 +21,7 @@ from participation.database.mixins import utcnow
 from participation.demo import data
 from participation.demo.planning import load_planning
 from participation.demo.statutes import load_statutes
+from participation.demo.surveys import load_surveys
 from participation.extensions import db
 from participation.layers import services as layer_services
 from participation.layers.styles import services as styles
@@ -61,6 +62,7 @@ def load():
     _plan_layer(projects[0], users["gis@demo.invalid"])
     load_statutes(town_by_slug["musterstadt"], planner, users["gis@demo.invalid"])
     load_planning(town_by_slug["musterstadt"], planner)
+    load_surveys(town_by_slug["musterstadt"], planner)
     db.session.commit()
     click.echo("Demo loaded. Log in with (e-mail / password / role):")
     for email, _pseudonym, role, password, _slugs in data.USERS:

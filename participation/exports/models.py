@@ -45,6 +45,8 @@ class Export(TimestampMixin, db.Model):
     #: What it covers: one project or statute, or the whole town (both None) between two days.
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     statute_id: Mapped[int | None] = mapped_column(ForeignKey("statute.id", ondelete="CASCADE"))
+    #: A survey's responses instead of comments (CSV, XLSX, GeoJSON or GeoPackage).
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
     #: The days (in the town's time zone, both included) whose comments it covers; None is open-ended.
     since: Mapped[date | None] = mapped_column(Date)
     until: Mapped[date | None] = mapped_column(Date)
@@ -60,7 +62,7 @@ class Export(TimestampMixin, db.Model):
     filename: Mapped[str] = mapped_column(String(200), default="")
     stored_name: Mapped[str] = mapped_column(String(100), default="")
     size: Mapped[int] = mapped_column(default=0)
-    #: Comments written (top level and replies).
+    #: Comments written (top level and replies), or a survey's responses.
     rows: Mapped[int] = mapped_column(default=0)
     #: After this the file is deleted and the link is dead.
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -69,6 +71,7 @@ class Export(TimestampMixin, db.Model):
     project: Mapped["Project | None"] = relationship()  # noqa: F821
     statute: Mapped["Statute | None"] = relationship()  # noqa: F821
     job: Mapped["Job | None"] = relationship()  # noqa: F821
+    survey: Mapped["Survey | None"] = relationship()  # noqa: F821
 
     @property
     def subject(self):

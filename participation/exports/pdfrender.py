@@ -16,6 +16,7 @@ a second child, which keeps bookmarks but not tags.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -111,9 +112,23 @@ def _layout(part: dict, fetcher: LocalFiles, first_page: int, tagged: bool):
     return html.render(stylesheets=[numbering], **({"pdf_variant": "pdf/ua-1"} if tagged else {}))
 
 
+class _PageProgress(logging.Handler):
+    """WeasyPrint's progress log as lines on stdout: ``page <n>`` for each page laid out, ``writing`` when
+    the PDF is being written (a parent that knows the number of pages can show a moving bar)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("Step 5 - Creating layout - Page") and record.args:
+            print(f"page {record.args[0]}", flush=True)
+        elif record.msg.startswith("Step 6"):
+            print("writing", flush=True)
+
+
 def main(argv: list[str]) -> int:
     """``pdfrender layout MANIFEST`` (then, for several parts, ``pdfrender join MANIFEST``)."""
     step, manifest = argv[1], json.loads(Path(argv[2]).read_text(encoding="utf-8"))
+    progress = logging.getLogger("weasyprint.progress")
+    progress.setLevel(logging.INFO)
+    progress.addHandler(_PageProgress())
 
     def report(rows: int) -> None:
         print(f"rows {rows}", flush=True)

@@ -7,11 +7,13 @@ import secrets
 import shutil
 import time
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import chain
 from pathlib import Path
+from typing import Callable
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import force_locale, gettext as _
 from pyproj import Transformer
 from sqlalchemy import select
@@ -30,6 +32,8 @@ from participation.municipalities.models import Municipality
 from participation.projects.models import Project
 from participation.statutes.models import Statute
 
+#: Where the surveys feature puts its `ResponseWriter` (exports know no survey: surveys import exports).
+_RESPONSES = "export_response_writer"
 JOB = "exports.write"
 CLEAN_TASK = "exports-expired"
 #: The projected CRSs a town may export in: ETRS89 / UTM zones 32N and 33N.
@@ -66,19 +70,46 @@ def town_zone(town: Municipality) -> int:
     return metric_crs_at((west + east) / 2)
 
 
+@dataclass(frozen=True)
+class ResponseWriter:
+    """How a survey's responses are exported, given by the surveys feature (`register_response_writer`)."""
+
+    #: write(export, path, report) -> responses written, in the current locale.
+    write: Callable[[Export, Path, Callable[[int, int], None]], int]
+    #: check(survey, format): ValueError for a format the survey cannot be exported in.
+    check: Callable[[object, ExportFormat], None]
+    #: label(format): the format's words on the export pages.
+    label: Callable[[ExportFormat], str]
+
+
+def register_response_writer(app: Flask, writer: ResponseWriter) -> None:
+    app.extensions[_RESPONSES] = writer
+
+
+def response_writer() -> ResponseWriter:
+    return current_app.extensions[_RESPONSES]
+
+
 def request_export(user, town: Municipality, fmt: ExportFormat, subject: Subject | None = None,
                    since: date | None = None, until: date | None = None, crs: int = 4326,
-                   grouping: str = "thema", locale: str = "de") -> Export:
+                   grouping: str = "thema", locale: str = "de", survey=None) -> Export:
     """Record an export for `user` and queue the job that writes it (after the caller commits).
 
-    `subject` None means every project and statute of `town`, between `since` and `until`.
+    `subject` None means every project and statute of `town`, between `since` and `until`. With `survey`
+    (of `town`), the export holds that survey's sent responses instead of comments: a table, or for a
+    survey with map questions GeoJSON or a GeoPackage; no subject, no days.
     """
-    if fmt.for_one_subject and subject is None:
+    if survey is not None:
+        if survey.municipality_id != town.id or subject is not None or since or until:
+            raise ValueError("a survey's export is of the survey alone, in its own town")
+        response_writer().check(survey, fmt)
+    elif fmt.for_one_subject and subject is None:
         raise ValueError("a weighing table or report is made for one project or statute")
     export = Export(
         municipality_id=town.id, user_id=user.id, format=fmt, crs=crs, grouping=grouping, locale=locale,
         project_id=None if subject is None or is_statute(subject) else subject.id,
         statute_id=subject.id if subject is not None and is_statute(subject) else None,
+        survey_id=survey.id if survey is not None else None,
         since=since, until=until,
         expires_at=utcnow() + timedelta(hours=retention_hours()))
     db.session.add(export)
@@ -90,6 +121,8 @@ def request_export(user, town: Municipality, fmt: ExportFormat, subject: Subject
 
 
 def _scope_name(export: Export) -> str:
+    if export.survey_id is not None:
+        return f"survey:{export.survey_id}"
     if export.project_id is not None:
         return f"project:{export.project_id}"
     if export.statute_id is not None:
@@ -98,10 +131,16 @@ def _scope_name(export: Export) -> str:
 
 
 def download_name(export: Export) -> str:
-    """"beitraege-radweg-am-fluss-2026-12-01.xlsx" (in German): what, of which subject, made when."""
+    """"beitraege-radweg-am-fluss-2026-12-01.xlsx" (in German): what, of which subject, made when; a survey's
+    responses "umfrage-<title>-2026-12-01.csv"."""
     kind = {ExportFormat.WEIGHING_XLSX: _("weighing-table"), ExportFormat.WEIGHING_PDF: _("weighing-table"),
             ExportFormat.REPORT_PDF: _("participation-report")}.get(export.format, _("comments"))
-    subject = subject_title(export.subject) if export.subject is not None else export.municipality.name
+    if export.survey is not None:
+        kind, subject = _("survey"), export.survey.title
+    elif export.subject is not None:
+        subject = subject_title(export.subject)
+    else:
+        subject = export.municipality.name
     made = export.created_at.date().isoformat() if export.created_at else date.today().isoformat()
     return f"{_slug(kind)}-{_slug(subject)[:60].strip('-')}-{made}.{EXTENSIONS[export.format]}"
 
@@ -121,10 +160,12 @@ def write_export(ctx, export_id: int) -> dict:
     folder().mkdir(parents=True, exist_ok=True)
     stored = f"{secrets.token_hex(16)}.{EXTENSIONS[export.format]}"
     partial = folder() / f"part-{stored}"
+    message = (N_("{done} of {total} responses written.") if export.survey_id is not None
+               else N_("{done} of {total} comments written."))
     try:
         with force_locale(export.locale):
             written = write_file(export, partial, lambda done, total: ctx.progress(
-                0.98 * done / max(1, total), N_("{done} of {total} comments written."), done=done, total=total))
+                0.98 * done / max(1, total), message, done=done, total=total))
             export.filename = download_name(export)
         os.replace(partial, folder() / stored)
     except BaseException:
@@ -139,7 +180,9 @@ def write_export(ctx, export_id: int) -> dict:
 
 def write_file(export: Export, path: Path, report=lambda done, total: None) -> int:
     """Write `export`'s file to `path` in the current locale, calling `report(done, total)` as rows go out.
-    Returns the number of comments and replies written."""
+    Returns the number of comments and replies written (of responses, for a survey's export)."""
+    if export.survey_id is not None or export.survey is not None:  # (a transient export has no ids yet)
+        return response_writer().write(export, path, report)
     scope = rows.Scope(town=export.municipality, subject=export.subject, since=export.since, until=export.until)
     words = rows.Words(export.municipality.id, transformer=(
         Transformer.from_crs(4326, export.crs, always_xy=True) if export.crs != 4326 else None))

@@ -51,7 +51,7 @@ def write_csv(path, columns: tuple[Column, ...], chunks: Chunks, progress: Progr
     written = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.writer(stream, dialect="excel", lineterminator="\r\n")
-        writer.writerow([str(column.header) for column in columns])
+        writer.writerow([neutral(str(column.header)) for column in columns])  # survey headers are typed text
         for chunk in chunks:
             writer.writerows([_csv_value(row.get(column.key)) for column in columns] for row in chunk)
             written += len(chunk)

@@ -57,6 +57,8 @@ def _subject_label(subject) -> str:
 @bp.app_template_global()
 def export_scope(export: Export) -> str:
     """What an export covers, in words."""
+    if export.survey is not None:
+        return _("Survey: {title}").format(title=export.survey.title)
     if export.subject is not None:
         return _subject_label(export.subject)
     town = _("All projects and statutes of %(town)s", town=export.municipality.name)
@@ -69,12 +71,20 @@ def export_scope(export: Export) -> str:
 
 @bp.app_template_global()
 def export_format(export: Export) -> str:
+    if export.survey_id is not None:
+        return services.response_writer().label(export.format)
     return str(FORMAT_LABELS[export.format])
 
 
 @bp.app_template_global()
 def export_written(export: Export) -> str:
-    """What the file holds: tables have replies too, GIS files and the weighing table only comments."""
+    """What the file holds: tables have replies too, GIS files and the weighing table only comments; a
+    survey's export its responses (a GIS file those with places, but all are read)."""
+    if export.survey_id is not None and export.format in (ExportFormat.XLSX, ExportFormat.CSV):
+        return ngettext("%(num)d response written.", "%(num)d responses written.", export.rows)
+    if export.survey_id is not None:
+        return ngettext("The places of %(num)d response written.", "The places of %(num)d responses written.",
+                        export.rows)
     if export.format in (ExportFormat.XLSX, ExportFormat.CSV):
         return ngettext("%(num)d comment or reply written.", "%(num)d comments and replies written.", export.rows)
     return ngettext("%(num)d comment written.", "%(num)d comments written.", export.rows)
