@@ -71,7 +71,7 @@
 
     function said() {
       if (!points.length) { return msg("None"); }
-      return (shape === "points" ? msg("Points") : msg("Vertices")).replace("{n}", points.length);
+      return points.length === 1 ? msg("One") : msg("Many").replace("{n}", points.length);
     }
 
     function draw(announce) {

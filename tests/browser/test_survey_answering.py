@@ -55,6 +55,8 @@ def test_answer_with_keyboard_and_mouse(app, page, watch, town, create_project, 
     assert page.locator(f"#q{why}").is_hidden()
     page.check(f"#q{q['single']}-3")
     assert page.locator(f"#q{why}").is_visible()
+    # Said to screen readers too, since the new question appears further down the page.
+    assert page.locator("[data-condition-status]").inner_text() == "Eine weitere Frage wird angezeigt: Why by car?"
     page.check(f"#q{q['single']}-1")
     assert page.locator(f"#q{why}").is_hidden()
     page.check(f"#q{q['multiple']}-2")
@@ -133,7 +135,7 @@ def test_answer_on_a_phone_with_an_access_code(app, page, watch, town, create_pr
     page.locator(f"{box} .leaflet-container").scroll_into_view_if_needed()
     bounds = page.locator(f"{box} .leaflet-container").bounding_box()
     page.touchscreen.tap(bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2)
-    assert page.locator(f"{box} [data-map-status]").inner_text().startswith("1")
+    assert page.locator(f"{box} [data-map-status]").inner_text() == "1 Ort markiert."
     page.locator("button[value=weiter]").click()
     page.wait_for_url(f"**/umfragen/{survey_id}/seite/2")
     audit(page, watch)  # the demographic page
