@@ -52,17 +52,27 @@ def legend_labels(page) -> list[str]:
     return page.locator(".layer-legend .layer-legend__item").all_inner_texts()
 
 
+_FILL_AT = """([lon, lat]) => {
+  const el = document.querySelector('[data-layer-map] [data-map-name]');
+  const map = window[el.dataset.mapName];
+  const p = map.latLngToContainerPoint([lat, lon]);
+  const box = map.getContainer().getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + p.x, box.top + p.y);
+  return hit && hit.getAttribute('fill');
+}"""
+
+
 def fill_of_block(page, index: int) -> str:
     """The fill Leaflet drew at the centre of block `index` (the path under that point)."""
-    return page.evaluate(
-        """([lon, lat]) => {
-          const el = document.querySelector('[data-layer-map] [data-map-name]');
-          const map = window[el.dataset.mapName];
-          const p = map.latLngToContainerPoint([lat, lon]);
-          const box = map.getContainer().getBoundingClientRect();
-          const hit = document.elementFromPoint(box.left + p.x, box.top + p.y);
-          return hit && hit.getAttribute('fill');
-        }""", list(block_centre(index)))
+    return page.evaluate(_FILL_AT, list(block_centre(index)))
+
+
+def wait_until_drawn(page, count: int) -> None:
+    """Wait until a path lies under the centre of each of the first `count` blocks: vector tiles arrive one
+    by one, and a count of paths is reached before the last tile is drawn (a block may be drawn once per
+    tile it touches)."""
+    page.wait_for_function(f"centres => centres.every(c => ({_FILL_AT})(c))",
+                           arg=[list(block_centre(i)) for i in range(count)], timeout=20_000)
 
 
 def click_block(page, index: int) -> None:
@@ -195,6 +205,7 @@ def test_vector_tiles_colour_by_range_and_their_popups_use_the_class_label(app, 
     page.wait_for_function("n => document.querySelectorAll('.leaflet-gis-layer-0-pane path').length >= n",
                            arg=len(BLOCKS), timeout=20_000)
     expect(page.locator("[data-layer-status]")).to_have_text(de("Map layers loaded."))
+    wait_until_drawn(page, len(BLOCKS))
     assert [fill_of_block(page, i) for i in range(len(BLOCKS))] == [
         colours[0], colours[0], colours[1], colours[2], "#8c8c8c"]
     click_block(page, 2)
