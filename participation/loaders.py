@@ -17,6 +17,7 @@ from participation.projects.models import Project
 from participation.statutes.models import Statute
 from participation.statutes.permissions import can_edit_statute, can_view_statute
 from participation.surveys.models import Survey
+from participation.surveys.permissions import can_manage_surveys
 from participation.web.input_guard import MAX_URL_INT
 
 #: Ids are 32-bit integers on PostgreSQL; a larger number (in a URL, a JSON body, a form) names
@@ -107,3 +108,12 @@ def get_survey(town: Municipality, survey_id: int) -> Survey:
     if survey is None or survey.municipality_id != town.id:
         abort(404)
     return survey
+
+
+def get_managed_survey(slug: str, survey_id: int) -> tuple[Municipality, Survey]:
+    """The town and its survey (404), for the town's planners only (403): the builder, codes, exports."""
+    town = get_municipality(slug)
+    survey = get_survey(town, survey_id)
+    if not can_manage_surveys(current_user, town):
+        abort(403)
+    return town, survey

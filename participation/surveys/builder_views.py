@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from participation.comments.subjects import subject_url
 from participation.extensions import db
-from participation.loaders import get_by_id, get_municipality, get_project, get_statute, get_survey
+from participation.loaders import get_by_id, get_managed_survey, get_municipality, get_project, get_statute, get_survey
 from participation.maps.editor import edit_map_page
 from participation.maps.permissions import can_arrange_maps
 from participation.surveys import builder
@@ -20,13 +20,6 @@ from participation.surveys.questions import all_types, question_type
 
 bp = Blueprint("survey_builder", __name__)
 
-
-def _managed(slug: str, survey_id: int):
-    town = get_municipality(slug)
-    survey = get_survey(town, survey_id)
-    if not can_manage_surveys(current_user, town):
-        abort(403)
-    return town, survey
 
 
 def _edit_url(survey, anchor: str | None = None) -> str:
@@ -72,7 +65,7 @@ def _survey_data(form: SurveyForm) -> builder.SurveyData:
 @bp.route("/<slug>/umfragen/<int:survey_id>/bearbeiten", methods=["GET", "POST"])
 @login_required
 def edit(slug: str, survey_id: int):
-    town, survey = _managed(slug, survey_id)
+    town, survey = get_managed_survey(slug, survey_id)
     form = SurveyForm(obj=survey if request.method == "GET" else None)
     if request.method == "GET":
         form.access.data = survey.access.value
@@ -95,7 +88,7 @@ def edit(slug: str, survey_id: int):
 @bp.post("/<slug>/umfragen/<int:survey_id>/status")
 @login_required
 def set_state(slug: str, survey_id: int):
-    _town, survey = _managed(slug, survey_id)
+    _town, survey = get_managed_survey(slug, survey_id)
     wanted = request.form.get("state", "")
     if wanted not in (SurveyState.OPEN.value, SurveyState.CLOSED.value):
         abort(400)
@@ -121,7 +114,7 @@ def set_state(slug: str, survey_id: int):
 @bp.post("/<slug>/umfragen/<int:survey_id>/neue-version")
 @login_required
 def new_version(slug: str, survey_id: int):
-    _town, survey = _managed(slug, survey_id)
+    _town, survey = get_managed_survey(slug, survey_id)
     try:
         copy = builder.new_version(survey, current_user)
     except builder.NewerVersion as newer:
@@ -137,7 +130,7 @@ def new_version(slug: str, survey_id: int):
 @bp.post("/<slug>/umfragen/<int:survey_id>/loeschen")
 @login_required
 def delete(slug: str, survey_id: int):
-    town, survey = _managed(slug, survey_id)
+    town, survey = get_managed_survey(slug, survey_id)
     if builder.has_responses(survey):
         flash(_("A survey with responses cannot be deleted. Close it instead."), "danger")
         return redirect(_edit_url(survey))
@@ -183,7 +176,7 @@ def _page(survey, page_id: int) -> SurveyPage:
 @bp.post("/<slug>/umfragen/<int:survey_id>/seiten")
 @login_required
 def add_page(slug: str, survey_id: int):
-    _town, survey = _managed(slug, survey_id)
+    _town, survey = get_managed_survey(slug, survey_id)
     form = PageForm()
     if not form.validate_on_submit():
         flash(_("A page title has at most 200 characters."), "danger")
@@ -201,7 +194,7 @@ def add_page(slug: str, survey_id: int):
 @bp.post("/<slug>/umfragen/<int:survey_id>/seiten/<int:page_id>")
 @login_required
 def rename_page(slug: str, survey_id: int, page_id: int):
-    _town, survey = _managed(slug, survey_id)
+    _town, survey = get_managed_survey(slug, survey_id)
     page = _page(survey, page_id)
     form = PageForm()
     if form.validate_on_submit():
@@ -216,7 +209,7 @@ def rename_page(slug: str, survey_id: int, page_id: int):
 @bp.post("/<slug>/umfragen/<int:survey_id>/seiten/<int:page_id>/loeschen")
 @login_required
 def delete_page(slug: str, survey_id: int, page_id: int):
-    _town, survey = _managed(slug, survey_id)
+    _town, survey = get_managed_survey(slug, survey_id)
     page = _page(survey, page_id)
     try:
         builder.delete_page(page)
@@ -234,7 +227,7 @@ def delete_page(slug: str, survey_id: int, page_id: int):
 @bp.post("/<slug>/umfragen/<int:survey_id>/seiten/<int:page_id>/verschieben")
 @login_required
 def move_page(slug: str, survey_id: int, page_id: int):
-    _town, survey = _managed(slug, survey_id)
+    _town, survey = get_managed_survey(slug, survey_id)
     page = _page(survey, page_id)
     try:
         dropped = builder.move_page(page, -1 if request.form.get("richtung") == "hoch" else 1)
@@ -282,7 +275,7 @@ def _question_data(form, kind) -> builder.QuestionData | None:
 @bp.route("/<slug>/umfragen/<int:survey_id>/seiten/<int:page_id>/fragen/neu", methods=["GET", "POST"])
 @login_required
 def add_question(slug: str, survey_id: int, page_id: int):
-    town, survey = _managed(slug, survey_id)
+    town, survey = get_managed_survey(slug, survey_id)
     page = _page(survey, page_id)
     if builder.has_responses(survey):
         _locked_message()
@@ -308,7 +301,7 @@ def add_question(slug: str, survey_id: int, page_id: int):
 @bp.route("/<slug>/umfragen/<int:survey_id>/fragen/<int:question_id>", methods=["GET", "POST"])
 @login_required
 def edit_question(slug: str, survey_id: int, question_id: int):
-    town, survey = _managed(slug, survey_id)
+    town, survey = get_managed_survey(slug, survey_id)
     question = _question(survey, question_id)
     if builder.has_responses(survey):
         _locked_message()
@@ -342,7 +335,7 @@ def edit_question(slug: str, survey_id: int, question_id: int):
 @bp.post("/<slug>/umfragen/<int:survey_id>/fragen/<int:question_id>/loeschen")
 @login_required
 def delete_question(slug: str, survey_id: int, question_id: int):
-    _town, survey = _managed(slug, survey_id)
+    _town, survey = get_managed_survey(slug, survey_id)
     question = _question(survey, question_id)
     try:
         builder.delete_question(question)
@@ -357,7 +350,7 @@ def delete_question(slug: str, survey_id: int, question_id: int):
 @bp.post("/<slug>/umfragen/<int:survey_id>/fragen/<int:question_id>/verschieben")
 @login_required
 def move_question(slug: str, survey_id: int, question_id: int):
-    _town, survey = _managed(slug, survey_id)
+    _town, survey = get_managed_survey(slug, survey_id)
     question = _question(survey, question_id)
     try:
         dropped = builder.move_question(question, -1 if request.form.get("richtung") == "hoch" else 1)

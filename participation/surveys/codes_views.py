@@ -13,11 +13,10 @@ from flask_login import current_user, login_required
 from participation.extensions import db
 from participation.jobs.models import Job
 from participation.jobs.views import job_state
-from participation.loaders import MAX_ID, get_by_id, get_municipality, get_survey
+from participation.loaders import MAX_ID, get_by_id, get_managed_survey
 from participation.statutes.documents import format_size
 from participation.surveys import code_sheets, codes
 from participation.surveys.models import Access
-from participation.surveys.permissions import can_manage_surveys
 from participation.web import feedback
 from participation.web.feedback import flash_at
 
@@ -30,14 +29,6 @@ LIST_TARGET = "code-series"
 def _show_feedback(state) -> None:
     feedback.register_targets(state.app, lambda context: [LIST_TARGET] if "code_batches" in context else [])
 
-
-def _managed(slug: str, survey_id: int):
-    """The town and its survey (404), for its planners only (403)."""
-    town = get_municipality(slug)
-    survey = get_survey(town, survey_id)
-    if not can_manage_surveys(current_user, town):
-        abort(403)
-    return town, survey
 
 
 def _batch_codes(survey, batch: int):
@@ -59,7 +50,7 @@ def _secret_file(data: bytes | Path, mimetype: str, survey, batch: int, extensio
 @bp.route("/<slug>/umfragen/<int:survey_id>/zugangscodes", methods=["GET", "POST"])
 @login_required
 def index(slug: str, survey_id: int):
-    town, survey = _managed(slug, survey_id)
+    town, survey = get_managed_survey(slug, survey_id)
     form = codes.CodeBatchForm()
     if form.validate_on_submit():
         batch = codes.add_batch(survey, form.count.data, current_user)
@@ -78,7 +69,7 @@ def index(slug: str, survey_id: int):
 @bp.get("/<slug>/umfragen/<int:survey_id>/zugangscodes/<int:batch>.csv")
 @login_required
 def batch_csv(slug: str, survey_id: int, batch: int):
-    _town, survey = _managed(slug, survey_id)
+    _town, survey = get_managed_survey(slug, survey_id)
     found = _batch_codes(survey, batch)
     codes.log_download(survey, batch, "CSV", current_user)
     return _secret_file(codes.codes_csv(found), "text/csv; charset=utf-8", survey, batch, "csv")
@@ -88,7 +79,7 @@ def batch_csv(slug: str, survey_id: int, batch: int):
 @login_required
 def make_sheet(slug: str, survey_id: int, batch: int):
     """Queue the job that makes the series' sheet to print, and follow it on its page."""
-    town, survey = _managed(slug, survey_id)
+    town, survey = get_managed_survey(slug, survey_id)
     if not (1 <= batch <= MAX_ID and codes.has_batch(survey, batch)):
         abort(404)
     job = code_sheets.request_sheet(current_user, survey, batch, str(get_locale() or "de"))
@@ -107,7 +98,7 @@ def _own_sheet(survey, batch: int, job_id: int) -> code_sheets.Sheet:
 @bp.get("/<slug>/umfragen/<int:survey_id>/zugangscodes/<int:batch>/bogen/<int:job_id>")
 @login_required
 def sheet(slug: str, survey_id: int, batch: int, job_id: int):
-    town, survey = _managed(slug, survey_id)
+    town, survey = get_managed_survey(slug, survey_id)
     found = _own_sheet(survey, batch, job_id)
     return render_template("surveys/code_sheet.html", town=town, survey=survey, batch=batch, sheet=found,
                            state=job_state(found.job), size=format_size(found.size),
@@ -117,7 +108,7 @@ def sheet(slug: str, survey_id: int, batch: int, job_id: int):
 @bp.get("/<slug>/umfragen/<int:survey_id>/zugangscodes/<int:batch>/bogen/<int:job_id>.pdf")
 @login_required
 def sheet_pdf(slug: str, survey_id: int, batch: int, job_id: int):
-    _town, survey = _managed(slug, survey_id)
+    _town, survey = get_managed_survey(slug, survey_id)
     found = _own_sheet(survey, batch, job_id)
     if found.state is code_sheets.SheetState.EXPIRED:
         abort(410)  # the link is dead for good
