@@ -30,7 +30,7 @@ from participation.projects import feature as projects
 from participation.statutes import feature as statutes
 from participation.surveys import feature as surveys
 from participation.weighing import feature as weighing
-from participation.web import error_pages, feedback, i18n, input_guard, pages, security, templating
+from participation.web import error_pages, feedback, i18n, input_guard, pages, security, shared_cache, templating
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,7 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     for feature in FEATURES:
         feature.init_app(app)
-    for part in (security, input_guard, i18n, error_pages, templating, feedback):
+    for part in (security, input_guard, i18n, error_pages, templating, feedback, shared_cache):
         part.init_app(app)
     app.cli.add_command(backup)
     return app

@@ -62,6 +62,9 @@ def from_env() -> dict:
         "RATELIMIT_STORAGE_URI": _get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
         #: Empty means INSTANCE_PATH/uploads.
         "UPLOAD_FOLDER": _get("UPLOAD_FOLDER", ""),
+        #: How long browsers and the reverse proxy may keep map data whose address names no version (and
+        #: the current version's number), in seconds: the longest anyone sees an old pin after a change.
+        "MAP_DATA_MAX_AGE": int(_get("MAP_DATA_MAX_AGE", "10")),
         #: How long an export's download link lives; then the worker deletes its file.
         "EXPORT_RETENTION_HOURS": int(_get("EXPORT_RETENTION_HOURS", "48")),
         #: The towns' own PDF templates (<slug>/report.html …); empty means INSTANCE_PATH/report-templates.

@@ -1,7 +1,8 @@
 """Import every model so that the mappers and Alembic see the whole schema."""
 from participation.accounts.models import Role, User  # noqa: F401
 from participation.comments.models import (  # noqa: F401
-    Comment, CommentAttachment, CommentPhoto, ModerationEvent, OfficialAnswer, Report, Support,
+    Comment, CommentAttachment, CommentCell, CommentPhoto, CommentTally, CommentVersion, ModerationEvent,
+    OfficialAnswer, Report, Support,
 )
 from participation.municipalities.models import Municipality, TownBlock, memberships  # noqa: F401
 from participation.projects.models import Category, Phase, Project  # noqa: F401
@@ -18,3 +19,4 @@ from participation.exports.models import Export  # noqa: F401
 from participation.surveys.models import (  # noqa: F401
     AccessCode, Answer, Participation, Question, Survey, SurveyPage, SurveyResponse,
 )
+import participation.comments.tallies  # noqa: F401,E402 - its flush hooks keep the comment counts

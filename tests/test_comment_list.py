@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import pytest
 from shapely.geometry import Point
-from sqlalchemy import event, update
+from sqlalchemy import event
 
 from geo.bbox import BBox
 from participation.comments.models import Comment, Report, Support, Visibility
@@ -62,8 +62,9 @@ def test_list_view_reads_its_keys_and_writes_back_only_what_differs():
     assert ListView.from_args(view.to_args()) == view
     assert ListView().to_args() == {}
     assert ListView.from_args({"sortierung": "alt"}).to_args() == {"sortierung": "alt"}
-    assert view.at_page(1).to_args() == {"sortierung": "unterstuetzt", "kategorie": "7",
-                                         "ausschnitt": "13.250000,53.550000,13.260000,53.554000"}
+    assert ListView.from_args({"seite": "3", "nach": "40"}).to_args() == {"seite": "3", "nach": "40"}
+    assert ListView.from_args({"seite": "3", "vor": "41"}).to_args() == {"seite": "3", "vor": "41"}
+    assert ListView.from_args({"nach": "40"}).to_args() == {}  # a key on page 1 means nothing
 
 
 @pytest.mark.parametrize("args", [
@@ -234,11 +235,45 @@ def test_pagination_links_keep_the_sort_and_category(app, client, create_project
     assert _listed_ids(html) == ids[:PAGE_SIZE]
     [next_link] = lxml.html.fromstring(html).xpath("//nav[@class='pagination']/a[@rel='next']")
     target = urlsplit(next_link.get("href"))
-    assert parse_qs(target.query) == {"sortierung": ["alt"], "kategorie": [str(category.id)], "seite": ["2"]}
+    assert parse_qs(target.query) == {"sortierung": ["alt"], "kategorie": [str(category.id)], "seite": ["2"],
+                                      "nach": [str(ids[PAGE_SIZE - 1])]}
     second = client.get(f"{target.path}?{target.query}").get_data(as_text=True)
     assert _listed_ids(second) == ids[PAGE_SIZE:]
     [prev_link] = lxml.html.fromstring(second).xpath("//nav[@class='pagination']/a[@rel='prev']")
     assert parse_qs(urlsplit(prev_link.get("href")).query) == {"sortierung": ["alt"], "kategorie": [str(category.id)]}
+
+
+@pytest.mark.parametrize("sort", ["neu", "alt", "unterstuetzt"])
+def test_pages_by_key_walk_every_comment_once_forwards_and_back(app, create_project, create_user, sort):
+    project = create_project()
+    author = create_user()
+    fans = [create_user() for _ in range(3)]
+    ids = _comments(app, project, author, 2 * PAGE_SIZE + 7)
+    for n, comment_id in enumerate(ids[:30]):  # ties in the support counts, broken by age
+        _support(app, comment_id, fans[: n % 4])
+    with app.app_context():
+        current = db.session.get(Project, project.id)
+        view, pages = ListView(sort=sort), []
+        while True:
+            page = comment_page(current, None, view)
+            assert page.total == len(ids) and page.pages == 3 and page.number == len(pages) + 1
+            pages.append([c.id for c in page.items])
+            if not page.has_next:
+                break
+            view = view.following(page)
+        walked = [i for p in pages for i in p]
+        assert sorted(walked) == sorted(ids) and len(walked) == len(ids)
+        assert [len(p) for p in pages] == [PAGE_SIZE, PAGE_SIZE, 7]
+        back = comment_page(current, None, view.preceding(page))
+        assert [c.id for c in back.items] == pages[1] and back.number == 2
+        assert view.preceding(back).to_args() == ListView(sort=sort).to_args()  # page 1 has no key
+
+
+def test_a_page_by_key_of_a_comment_gone_falls_back_to_its_number(app, client, create_project, create_user):
+    project = create_project()
+    ids = _comments(app, project, create_user(), PAGE_SIZE + 3)
+    html = client.get(f"{project_url(project)}?seite=2&nach=999999").get_data(as_text=True)
+    assert _listed_ids(html) == list(reversed(ids[:3]))
 
 
 def test_a_page_past_the_end_shows_the_last(app, client, create_project, create_user):
@@ -267,8 +302,8 @@ def test_a_hidden_comment_stays_in_its_place_with_the_reason_but_not_its_words(a
     project = create_project()
     shown, removed = _comments(app, project, create_user(), 2)
     with app.app_context():
-        db.session.execute(update(Comment).where(Comment.id == removed).values(
-            visibility=Visibility.HIDDEN, hidden_reason="Beleidigung"))
+        comment = db.session.get(Comment, removed)
+        comment.visibility, comment.hidden_reason = Visibility.HIDDEN, "Beleidigung"
         db.session.commit()
     html = client.get(f"{project_url(project)}?teil=liste").get_data(as_text=True)
     assert _listed_ids(html) == [removed, shown]
@@ -280,7 +315,7 @@ def test_a_comment_waiting_for_approval_is_neither_listed_nor_counted(app, clien
     project = create_project()
     shown, waiting = _comments(app, project, create_user(), 2)
     with app.app_context():
-        db.session.execute(update(Comment).where(Comment.id == waiting).values(visibility=Visibility.PENDING))
+        db.session.get(Comment, waiting).visibility = Visibility.PENDING
         db.session.commit()
     html = client.get(f"{project_url(project)}?teil=liste").get_data(as_text=True)
     assert _listed_ids(html) == [shown] and "1 Kommentar<" in html and "Comment 1" not in html

@@ -25,6 +25,10 @@ OPERATIONS = [
     ("/projects/{project_id}/comments", "get"),
     ("/projects/{project_id}/comments", "post"),
     ("/statutes/{statute_id}/comments", "get"),
+    ("/projects/{project_id}/comments/tiles/{z}/{x}/{y}.json", "get"),
+    ("/statutes/{statute_id}/comments/tiles/{z}/{x}/{y}.json", "get"),
+    ("/projects/{project_id}/comments/version", "get"),
+    ("/statutes/{statute_id}/comments/version", "get"),
     ("/statutes/{statute_id}/plan-objects", "get"),
     ("/comments/{comment_id}", "get"),
     ("/layers/{layer_id}/features", "get"),
@@ -185,6 +189,18 @@ def get_requests(path: str, world: dict) -> list[str]:
         return [f"{base}?bbox=13,53,14,54", f"{base}?bbox=13,53,14,54&limit=1", base, f"{base}?bbox=a,b,c,d",
                 f"/statutes/{world['draft_statute']}/comments?bbox=13,53,14,54", "/statutes/999999/comments?bbox=1,2,3,4",
                 f"/statutes/{10**20}/comments?bbox=1,2,3,4"]
+    if path.endswith("/comments/tiles/{z}/{x}/{y}.json"):
+        ids = ((project.id, world["draft"].id, "projects") if path.startswith("/projects")
+               else (world["statute"], world["draft_statute"], "statutes"))
+        base = f"/{ids[2]}/{ids[0]}/comments/tiles"
+        return [f"{base}/14/8799/5307.json", f"{base}/3/4/2.json?v=0", f"{base}/14/8799/5307.json?category=1",
+                f"{base}/14/8799/5307.json?category=x", f"{base}/21/0/0.json", f"{base}/3/8/0.json",
+                f"/{ids[2]}/{ids[1]}/comments/tiles/3/4/2.json", f"/{ids[2]}/999999/comments/tiles/3/4/2.json"]
+    if path.endswith("/comments/version"):
+        kind, subject, draft = (("projects", project.id, world["draft"].id) if path.startswith("/projects")
+                                else ("statutes", world["statute"], world["draft_statute"]))
+        return [f"/{kind}/{subject}/comments/version", f"/{kind}/{draft}/comments/version",
+                f"/{kind}/999999/comments/version"]
     if path == "/statutes/{statute_id}/plan-objects":
         base = f"/statutes/{world['statute']}/plan-objects"
         return [f"{base}?lon=13.25&lat=53.55", base, f"{base}?lon=a&lat=1", f"{base}?lon=200&lat=1",

@@ -32,6 +32,42 @@ def _with_common_responses(paths: dict) -> dict:
     return paths
 
 
+def _map_data_paths(kind: str, subject_id: dict, name: str) -> dict:
+    """The tiles of a project's or statute's comments and the version their addresses carry."""
+    key = subject_id["name"]
+    version = {"name": "v", "in": "query", "schema": {"type": "integer", "minimum": 0},
+               "description": "The current version (…/comments/version): the answer is then kept for a year."}
+    category = {"name": "category", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                "description": "Only the comments of this category."}
+    tile = [{"name": "z", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": 20}},
+            *({"name": axis, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0},
+               "description": "Below 2 to the power of z"} for axis in ("x", "y"))]
+    return {
+        f"/{kind}/{{{key}}}/comments/tiles/{{z}}/{{x}}/{{y}}.json": {"get": {
+            "summary": f"The comments of a {name}'s map in one tile: clusters where many, pins where few",
+            "description": "Tiles are numbered as Leaflet numbers them (z 0–20). Below zoom 18 a tile with more "
+                           "than 200 pins comes as clusters (at most 16, counts from a kept index); otherwise "
+                           "as comments, at most 1 000, the newest. Public data is sent with "
+                           "Cache-Control: public.",
+            "parameters": [subject_id, *tile, version, category],
+            "responses": {
+                "200": _json({"$ref": "#/components/schemas/CommentTile"}, "The tile"),
+                "400": _json({"$ref": "#/components/schemas/FieldError"}, "Malformed category"),
+                "404": _error(f"No such published {name}, or no such tile"),
+            },
+        }},
+        f"/{kind}/{{{key}}}/comments/version": {"get": {
+            "summary": f"The version of a {name}'s map data; it changes with any of its comments",
+            "parameters": [subject_id],
+            "responses": {
+                "200": _json({"type": "object", "required": ["version"],
+                              "properties": {"version": {"type": "integer", "minimum": 0}}}, "The version"),
+                "404": _error(f"No such published {name}"),
+            },
+        }},
+    }
+
+
 def openapi_document() -> dict:
     maximum = current_app.config["API_MAX_FEATURES"]
     text_max = current_app.config["COMMENT_MAX_LENGTH"]
@@ -145,6 +181,8 @@ def openapi_document() -> dict:
                     },
                 },
             },
+            **_map_data_paths("projects", project_id, "project"),
+            **_map_data_paths("statutes", _id("statute_id"), "statute"),
             "/statutes/{statute_id}/plan-objects": {
                 "get": {
                     "summary": "The plan objects of a statute's map at a point (what a comment there may refer to)",
@@ -372,6 +410,36 @@ def _schemas() -> dict:
                     "lat": {"type": "number", "minimum": -90, "maximum": 90},
                 },
             }}},
+        },
+        "CommentTile": {
+            "type": "object",
+            "required": ["type", "numberMatched", "numberReturned", "features"],
+            "properties": {
+                "type": {"const": "FeatureCollection"},
+                "numberMatched": {"type": "integer", "minimum": 0, "description": "Pins in the tile"},
+                "numberReturned": {"type": "integer", "minimum": 0,
+                                   "description": "Pins sent, or counted in the clusters sent"},
+                "features": {"type": "array", "items": {"oneOf": [
+                    {"$ref": "#/components/schemas/Comment"}, {"$ref": "#/components/schemas/Cluster"}]}},
+            },
+        },
+        "Cluster": {
+            "type": "object",
+            "required": ["type", "geometry", "properties"],
+            "properties": {
+                "type": {"const": "Feature"},
+                "geometry": {"$ref": "#/components/schemas/Point"},
+                "properties": {
+                    "type": "object",
+                    "required": ["cluster", "count", "cell"],
+                    "properties": {
+                        "cluster": {"const": True},
+                        "count": {"type": "integer", "minimum": 1},
+                        "cell": {"type": "array", "minItems": 3, "maxItems": 3, "items": {"type": "integer"},
+                                 "description": "z, x, y of the cell, a tile two zooms deeper"},
+                    },
+                },
+            },
         },
         "CommentCollection": {
             "type": "object",

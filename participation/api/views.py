@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
@@ -11,14 +12,17 @@ from sqlalchemy.orm import selectinload
 from geo.bbox import parse_bbox
 from geo.errors import GeoInputError
 from geo.points import parse_point
+from geo.vector_tiles import is_valid_tile
 from participation.addresses import queries as addresses
 from participation.api.openapi import openapi_document
+from participation.api import comment_tiles
 from participation.api.serializers import comment_feature, project_feature
-from participation.cache import cached_json
-from participation.comments import queries, services
+from participation.api.caching import anonymous_user, map_cache_headers, public_cache_headers
+from participation.cache import cached_bytes, cached_json
+from participation.comments import queries, services, tallies
 from participation.comments.services import comments_scope
 from participation.comments.models import Comment
-from participation.comments.subjects import Subject, can_view_subject, subject_url
+from participation.comments.subjects import Subject, can_view_subject, subject_key, subject_url
 from participation.comments.permissions import (
     comment_refusal,
     count_write,
@@ -29,7 +33,7 @@ from participation.comments.permissions import (
 from participation.extensions import csrf, db
 from participation.layers.models import Layer
 from participation.layers.serving.features import MAX_ZOOM, features_scope, published_features
-from participation.layers.serving.tiles import geojson_too_large, tile_url_template
+from participation.layers.serving.tiles import geojson_too_large, layer_stamp, tile_url_template
 from participation.loaders import get_by_id, get_municipality
 from participation.municipalities.models import Municipality
 from participation.projects.models import Project
@@ -92,6 +96,63 @@ def statute_comments(statute_id: int):
     return _pins(statute)
 
 
+@bp.get("/projects/<int:project_id>/comments/tiles/<int:z>/<int:x>/<int:y>.json")
+def comment_tile(project_id: int, z: int, x: int, y: int):
+    return _tile(_map_subject(Project, project_id), z, x, y)
+
+
+@bp.get("/statutes/<int:statute_id>/comments/tiles/<int:z>/<int:x>/<int:y>.json")
+def statute_comment_tile(statute_id: int, z: int, x: int, y: int):
+    return _tile(_map_subject(Statute, statute_id), z, x, y)
+
+
+@bp.get("/projects/<int:project_id>/comments/version")
+def comments_version(project_id: int):
+    return _version(_map_subject(Project, project_id))
+
+
+@bp.get("/statutes/<int:statute_id>/comments/version")
+def statute_comments_version(statute_id: int):
+    return _version(_map_subject(Statute, statute_id))
+
+
+def _map_subject(model, subject_id: int) -> Subject:
+    """The project or statute if the person may see it, else 404. A public one is served without looking
+    at the session, so that the answer is the same for everyone (no "Vary: Cookie") and a shared cache
+    may keep it; a draft is looked up with the person's account."""
+    subject = get_by_id(model, subject_id)
+    if subject is None:
+        abort(404)
+    if not can_view_subject(anonymous_user(), subject) and not can_view_subject(current_user, subject):
+        abort(404)
+    return subject
+
+
+def _version(subject: Subject):
+    """The number the map data's addresses carry (`v`); it changes with any of the comments."""
+    response = jsonify(version=tallies.map_version(subject_key(subject)))
+    return map_cache_headers(response, subject, versioned=False)
+
+
+def _tile(subject: Subject, z: int, x: int, y: int):
+    """A tile of the comments on the subject's map (participation/api/comment_tiles.py)."""
+    if not is_valid_tile(z, x, y) or z > comment_tiles.COMMENT_MAX_ZOOM:
+        abort(404)
+    category_id = None
+    if "category" in request.args:
+        category_id = queries.positive_int(request.args["category"])
+        if category_id is None:
+            return _bad_request(_("The category must be the id of one of the project's categories."), "category")
+    version = tallies.map_version(subject_key(subject))
+    body = cached_bytes(f"commenttile:{subject_key(subject)}:{version}:{z}/{x}/{y}:{category_id}",
+                        lambda: _json_bytes(comment_tiles.comment_tile(subject, z, x, y, category_id)))
+    return map_cache_headers(_json_with_etag(body), subject, versioned=request.args.get("v") == str(version))
+
+
+def _json_bytes(data) -> bytes:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 @bp.get("/statutes/<int:statute_id>/plan-objects")
 def statute_plan_objects(statute_id: int):
     """The plan objects of a statute's map at a point: what a comment pinned there may refer to."""
@@ -135,17 +196,19 @@ def _pins(subject: Subject):
     def build() -> dict:
         items, matched = queries.pins_in_bbox(subject, bbox, limit, category_id)
         ids = [c.id for c in items]
-        supports, replies = queries.support_counts(ids), queries.reply_counts(ids)
+        replies = queries.reply_counts(ids)
         page_url = subject_url(subject)
         return {
             "type": "FeatureCollection",
             "numberMatched": matched,
             "numberReturned": len(items),
-            "features": [comment_feature(c, supports.get(c.id, 0), replies.get(c.id, 0), page_url) for c in items],
+            "features": [comment_feature(c, c.support_count, replies.get(c.id, 0), page_url) for c in items],
         }
 
     key = f"comments:{bbox.west},{bbox.south},{bbox.east},{bbox.north}:{limit}:{category_id}"
-    return _json_with_etag(cached_json(comments_scope(subject), key, build))
+    response = _json_with_etag(cached_json(comments_scope(subject), key, build))
+    return map_cache_headers(response, subject,
+                             versioned=request.args.get("v") == str(tallies.map_version(subject_key(subject))))
 
 
 def _json_with_etag(body: bytes) -> Response:
@@ -210,7 +273,7 @@ def comment(comment_id: int):
     if gone or not can_view_subject(current_user, item.subject):
         abort(404)
     ids = [item.id]
-    return jsonify(comment_feature(item, queries.support_counts(ids).get(item.id, 0), queries.reply_counts(ids).get(item.id, 0)))
+    return jsonify(comment_feature(item, item.support_count, queries.reply_counts(ids).get(item.id, 0)))
 
 
 @bp.get("/layers/<int:layer_id>/features")
@@ -226,7 +289,8 @@ def layer_features(layer_id: int):
         return jsonify(error=_("This layer is too large for one GeoJSON document; use its vector tiles."),
                        tiles=tile_url_template(layer)), 422
     key = f"version:{layer.current_version_id}:zoom:{zoom}"
-    return _json_with_etag(cached_json(features_scope(layer.id), key, lambda: published_features(layer, zoom)))
+    response = _json_with_etag(cached_json(features_scope(layer.id), key, lambda: published_features(layer, zoom)))
+    return public_cache_headers(response, versioned=request.args.get("v") == layer_stamp(layer))
 
 
 @bp.get("/towns/<slug>/addresses")

@@ -15,7 +15,8 @@ from participation.addresses.queries import address_list
 from participation.comments.forms import CommentForm, ReportForm
 from participation.comments.permissions import comment_refusal
 from participation.comments.queries import ListView, comment_page
-from participation.comments.subjects import Subject, is_statute, subject_url
+from participation.comments.subjects import Subject, is_statute, subject_key, subject_url
+from participation.comments.tallies import map_version
 from participation.statutes.text import paragraph_label
 
 
@@ -54,8 +55,11 @@ def comment_map_attributes(subject: Subject, refusal: str | None) -> dict:
     attributes = {
         "data-project-map": "",
         "data-page-url": subject_url(subject),
-        "data-comments-url": (url_for("api.statute_comments", statute_id=subject.id) if statute
-                              else url_for("api.comments", project_id=subject.id)),
+        "data-comments-tiles": _tile_template(subject),
+        "data-comments-version": str(map_version(subject_key(subject))),
+        "data-comments-version-url": (url_for("api.statute_comments_version", statute_id=subject.id) if statute
+                                      else url_for("api.comments_version", project_id=subject.id)),
+        "data-map-max-age": str(current_app.config["MAP_DATA_MAX_AGE"]),
         "data-area": json.dumps(mapping(subject.area)) if subject.area is not None else "",
         "data-pin-enabled": "false" if refusal else "true",
         "data-msg-outside": (_("The pin lies outside the statute's area. Please place it inside the outlined area.")
@@ -70,6 +74,7 @@ def comment_map_attributes(subject: Subject, refusal: str | None) -> dict:
                                 shown="{shown}", total="{total}"),
         "data-msg-error": _("The comments could not be loaded. Please try again later."),
         "data-msg-open": _("Read in the list"),
+        "data-msg-cluster": _("{n} comments here: zoom in"),
         "data-msg-mode-badge": _("Marking a place: click or tap"),
         "data-msg-two-fingers": _("Use two fingers to move the map"),
     }
@@ -80,6 +85,15 @@ def comment_map_attributes(subject: Subject, refusal: str | None) -> dict:
             "data-msg-objects": _("{n} plan objects lie at the pin; you can comment on one of them."),
         })
     return attributes
+
+
+def _tile_template(subject: Subject) -> str:
+    """The address of the subject's comment tiles with "{z}", "{x}" and "{y}" for the script to fill in."""
+    if is_statute(subject):
+        address = url_for("api.statute_comment_tile", statute_id=subject.id, z=0, x=0, y=0)
+    else:
+        address = url_for("api.comment_tile", project_id=subject.id, z=0, x=0, y=0)
+    return address.removesuffix("/0/0/0.json") + "/{z}/{x}/{y}.json"
 
 
 def _count_placeholder(n: int) -> str:

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database.mixins import BBoxMixin, TimestampMixin, utcnow
@@ -61,11 +61,17 @@ class Comment(TimestampMixin, BBoxMixin, db.Model):
     spatial = SpatialTable("comment", "location")
     __table_args__ = (
         CheckConstraint("(project_id IS NULL) <> (statute_id IS NULL)", name="one_subject"),
+        # The list's orders walk these (newest/oldest, most supported) and stop after a page:
+        # no sort of all of a subject's comments (participation/comments/queries.py).
+        Index("ix_comment_project_list", "project_id", "created_at", "id"),
+        Index("ix_comment_statute_list", "statute_id", "created_at", "id"),
+        Index("ix_comment_project_supported", "project_id", "support_count", "created_at", "id"),
+        Index("ix_comment_statute_supported", "statute_id", "support_count", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
-    statute_id: Mapped[int | None] = mapped_column(ForeignKey("statute.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    statute_id: Mapped[int | None] = mapped_column(ForeignKey("statute.id", ondelete="CASCADE"))
     #: The paragraph commented on; its anchor is copied to `paragraph_anchor` so exports keep it
     #: when the paragraph is removed from the text later.
     paragraph_id: Mapped[int | None] = mapped_column(ForeignKey("statute_paragraph.id", ondelete="SET NULL"))
@@ -112,6 +118,8 @@ class Comment(TimestampMixin, BBoxMixin, db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: When the author deleted it; kept (text emptied, no place) only as a placeholder for its replies.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: How many supports it has; kept up to date with the Support rows (participation/comments/tallies.py).
+    support_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     project: Mapped["Project | None"] = relationship()  # noqa: F821
     statute: Mapped["Statute | None"] = relationship()  # noqa: F821
@@ -267,3 +275,51 @@ class ModerationEvent(db.Model):
     action: Mapped[ModerationAction] = mapped_column(text_enum(ModerationAction))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CommentTally(db.Model):
+    """How many comments the public list of a project or statute shows, per category (0: none);
+    kept up to date as comments change (participation/comments/tallies.py), so that the list's
+    heading and pages need no count of all the comments."""
+
+    __table_args__ = (UniqueConstraint("subject", "category_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "project:3" or "statute:5" (comments.subjects.subject_key).
+    subject: Mapped[str] = mapped_column(String(40))
+    #: The subject again, so that its tallies go with it.
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    statute_id: Mapped[int | None] = mapped_column(ForeignKey("statute.id", ondelete="CASCADE"), index=True)
+    #: Not a foreign key: 0 stands for "no category", and a removed category's count moves there.
+    category_id: Mapped[int] = mapped_column(default=0)
+    listed: Mapped[int] = mapped_column(default=0)
+
+
+class CommentCell(db.Model):
+    """The cluster index of a project's or statute's pins: at each zoom, how many published pins of a
+    category (0: none) lie in a 64-pixel cell, and the sums of their coordinates (geo/clusters.py);
+    kept up to date as comments change (participation/comments/tallies.py)."""
+
+    __table_args__ = (UniqueConstraint("subject", "zoom", "cx", "cy", "category_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(40))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    statute_id: Mapped[int | None] = mapped_column(ForeignKey("statute.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int] = mapped_column(default=0)
+    zoom: Mapped[int]
+    cx: Mapped[int]
+    cy: Mapped[int]
+    n: Mapped[int] = mapped_column(default=0)
+    sum_x: Mapped[float] = mapped_column(default=0.0)
+    sum_y: Mapped[float] = mapped_column(default=0.0)
+
+
+class CommentVersion(db.Model):
+    """A number that changes with anything a project's or statute's map shows of its comments: the
+    map data's addresses carry it, so that caches may keep them (participation/comments/map_data.py)."""
+
+    subject: Mapped[str] = mapped_column(String(40), primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    statute_id: Mapped[int | None] = mapped_column(ForeignKey("statute.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(default=0)

@@ -17,6 +17,7 @@ from participation.loaders import get_by_id
 from participation.moderation import audit
 from participation.moderation.queries import block_of
 from participation.municipalities.models import Municipality, TownBlock
+from participation.municipalities.permissions import forget_blocks
 
 #: What a reporter is told the moderators did (Report.outcome).
 HIDDEN, KEPT, DUPLICATE = "hidden", "kept", "duplicate"
@@ -127,6 +128,7 @@ def block(town: Municipality, comment: Comment, moderator, reason: str) -> TownB
         raise ModerationRefused(_("This account is blocked already."))
     item = TownBlock(municipality_id=town.id, user_id=author.id, reason=reason, blocked_by_id=moderator.id)
     db.session.add(item)
+    forget_blocks()
     audit.record(town.id, moderator, ModerationAction.ACCOUNT_BLOCKED, reason, comment=comment, user_id=author.id)
     current_app.logger.info("Moderator %s blocked user %s in %s", moderator.id, author.id, town.slug)
     return item
@@ -138,6 +140,7 @@ def unblock(town: Municipality, comment: Comment, moderator) -> bool:
     if item is None:
         return False
     db.session.delete(item)
+    forget_blocks()
     audit.record(town.id, moderator, ModerationAction.ACCOUNT_UNBLOCKED, "", comment=comment, user_id=item.user_id)
     current_app.logger.info("Moderator %s unblocked user %s in %s", moderator.id, item.user_id, town.slug)
     return True

@@ -1,6 +1,7 @@
 """Who may see and manage a municipality's content."""
 from __future__ import annotations
 
+from flask import g
 from sqlalchemy import select
 
 from participation.accounts.permissions import is_planner_for
@@ -22,8 +23,21 @@ def can_manage_town(user, municipality) -> bool:
 
 
 def is_blocked_in(user, municipality) -> bool:
-    """A moderator blocked the account from writing in this town."""
+    """A moderator blocked the account from writing in this town (asked once per request: a page of
+    the person's own comments asks for each of them)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return db.session.scalar(select(TownBlock.id).where(
-        TownBlock.municipality_id == municipality.id, TownBlock.user_id == user.id)) is not None
+    known = g.setdefault(_BLOCKS, {})
+    key = (user.id, municipality.id)
+    if key not in known:
+        known[key] = db.session.scalar(select(TownBlock.id).where(
+            TownBlock.municipality_id == municipality.id, TownBlock.user_id == user.id)) is not None
+    return known[key]
+
+
+def forget_blocks() -> None:
+    """After blocking or unblocking someone: the next question reads the database again."""
+    g.pop(_BLOCKS, None)
+
+
+_BLOCKS = "town_blocks"

@@ -60,6 +60,7 @@
     ids.forEach(function (id) { listed[id] = true; });
     Object.keys(markers).forEach(function (id) { markers[id].setStyle(markerStyle(id)); });
     cluster.refreshClusters();
+    clusterMarkers.forEach(function (m) { m.setIcon(clusterIcon(m.count, m.cell)); });
   }
 
   function popupFor(feature) {
@@ -83,40 +84,163 @@
             Math.min(b.getEast(), 180), Math.min(b.getNorth(), 90)].map(function (v) { return v.toFixed(6); }).join(",");
   }
 
+  /* The comments come as tiles of the current zoom (the server sends clusters where a tile holds
+   * many, pins where few; participation/api/comment_tiles.py). Their addresses carry the data's
+   * version, so the reverse proxy keeps them; the version is asked again after MAP_DATA_MAX_AGE. */
+  var clusters = L.layerGroup().addTo(map);
+  var clusterMarkers = [];
+  var tiles = {};        // "z/x/y" → its answer, once loaded, of the current zoom and version
+  var tileZoom = null;
+  var version = root.dataset.commentsVersion || "0";
+  var versionAsked = Date.now();
+  var maxAge = 1000 * (parseInt(root.dataset.mapMaxAge, 10) || 10);
+  var wantOpen = null;   // a comment whose popup "show on map" asked for, once its pin is there
+
+  function startAfresh() {
+    cluster.clearLayers();
+    clusters.clearLayers();
+    clusterMarkers = [];
+    markers = {};
+    tiles = {};
+  }
+
+  function currentVersion() {
+    if (Date.now() - versionAsked < maxAge) { return Promise.resolve(version); }
+    return Pool.fetchJSON(root.dataset.commentsVersionUrl).then(function (data) {
+      versionAsked = Date.now();
+      if (String(data.version) !== version) { version = String(data.version); startAfresh(); }
+      return version;
+    });
+  }
+
+  function tileUrl(z, x, y) {
+    var url = root.dataset.commentsTiles.replace("{z}", z).replace("{x}", x).replace("{y}", y) + "?v=" + version;
+    return pinCategory ? url + "&category=" + encodeURIComponent(pinCategory) : url;
+  }
+
+  function visibleTiles(z) {
+    var bounds = map.getBounds();
+    var nw = map.project(bounds.getNorthWest(), z).divideBy(256).floor();
+    var se = map.project(bounds.getSouthEast(), z).divideBy(256).floor();
+    var last = Math.pow(2, z) - 1;
+    var found = [];
+    for (var y = Math.max(0, nw.y); y <= Math.min(last, se.y); y++) {
+      for (var x = Math.max(0, nw.x); x <= Math.min(last, se.x); x++) { found.push([z, x, y]); }
+    }
+    return found;
+  }
+
+  function addPins(features) {
+    var fresh = [];
+    features.forEach(function (f) {
+      if (markers[f.id] || !f.geometry) { return; }
+      var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+      var style = markerStyle(f.id);
+      var m = L.circleMarker(ll, { radius: style.radius, color: style.color, weight: style.weight,
+                                   fillColor: colour(f), fillOpacity: 0.95 });
+      m.commentId = f.id;
+      m.bindPopup(popupFor(f));
+      markers[f.id] = m;
+      fresh.push(m);
+    });
+    cluster.addLayers(fresh);
+  }
+
+  function clusterIcon(count, cell) {
+    var size = count < 100 ? "small" : count < 1000 ? "medium" : "large";
+    var inner = document.createElement("div");
+    var number = document.createElement("span");
+    number.textContent = count;
+    inner.appendChild(number);
+    var listedHere = cell && listedCells()[cell.join("/")];
+    return L.divIcon({ html: inner, iconSize: L.point(40, 40),
+                       className: "marker-cluster comment-cluster marker-cluster-" + size + (listedHere ? " marker-cluster--listed" : "") });
+  }
+
+  function addClusters(features) {
+    features.forEach(function (f) {
+      var ll = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+      var count = f.properties.count, cell = f.properties.cell;
+      var m = L.marker(ll, { icon: clusterIcon(count, cell), keyboard: true,
+                             title: msg("Cluster").replace("{n}", count) });
+      m.cell = cell;
+      m.count = count;
+      var zoomIn = function () { map.setView(ll, Math.min(map.getZoom() + 2, map.getMaxZoom())); };
+      m.on("click", zoomIn);
+      // A button for the keyboard (Leaflet gives it the role): Enter and Space press it.
+      m.on("keydown", function (e) {
+        if (e.originalEvent.key === "Enter" || e.originalEvent.key === " ") { e.originalEvent.preventDefault(); zoomIn(); }
+      });
+      clusters.addLayer(m);
+      clusterMarkers.push(m);
+    });
+  }
+
+  /* The cells (z/x/y, two zooms below the map's) of the pins of the list's current page. */
+  function listedCells() {
+    var cells = {};
+    var z = map.getZoom() + 2;
+    document.querySelectorAll("[data-show-on-map]").forEach(function (button) {
+      if (!listed[button.dataset.commentId]) { return; }
+      var p = map.project([parseFloat(button.dataset.lat), parseFloat(button.dataset.lon)], z).divideBy(256).floor();
+      cells[[z, p.x, p.y].join("/")] = true;
+    });
+    return cells;
+  }
+
+  function say() {
+    var shown = 0, total = 0;
+    Object.keys(tiles).forEach(function (key) {
+      var data = tiles[key];
+      if (!data) { return; }
+      shown += data.numberReturned;
+      total += data.numberMatched;
+    });
+    Pool.say(status, total > shown
+      ? msg("Truncated").replace("{shown}", shown).replace("{total}", total)
+      : msg(total === 1 ? "LoadedOne" : "Loaded").replace("{n}", total));
+  }
+
   function load() {
-    if (pending) { pending.abort(); }
-    pending = new AbortController();
-    var url = root.dataset.commentsUrl + "?bbox=" + encodeURIComponent(bboxString());
-    if (pinCategory) { url += "&category=" + encodeURIComponent(pinCategory); }
+    var z = Math.round(map.getZoom());
+    if (tileZoom !== null && z > tileZoom) {
+      // Zoomed in: the pins stay (the same come again); the coarser clusters go.
+      clusters.clearLayers();
+      clusterMarkers = [];
+      tiles = {};
+    } else if (z !== tileZoom) {
+      startAfresh();  // zoomed out: pins may now be counted in clusters
+    }
+    tileZoom = z;
     Pool.say(status, msg("Loading"));
-    Pool.fetchJSON(url, { signal: pending.signal })
-      .then(function (data) {
-        var fresh = [];
-        data.features.forEach(function (f) {
-          if (markers[f.id] || !f.geometry) { return; }
-          var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
-          var style = markerStyle(f.id);
-          var m = L.circleMarker(ll, { radius: style.radius, color: style.color, weight: style.weight,
-                                       fillColor: colour(f), fillOpacity: 0.95 });
-          m.commentId = f.id;
-          m.bindPopup(popupFor(f));
-          markers[f.id] = m;
-          fresh.push(m);
-        });
-        cluster.addLayers(fresh);
-        Pool.say(status, data.numberMatched > data.numberReturned
-          ? msg("Truncated").replace("{shown}", data.numberReturned).replace("{total}", data.numberMatched)
-          : msg(data.numberMatched === 1 ? "LoadedOne" : "Loaded").replace("{n}", data.numberMatched));
-      })
-      .catch(function (err) { if (err.name !== "AbortError") { Pool.say(status, msg("Error")); } });
+    currentVersion().then(function () {
+      var asked = visibleTiles(z).filter(function (t) { return !(t.join("/") in tiles); });
+      return Promise.all(asked.map(function (t) {
+        var key = t.join("/");
+        tiles[key] = null;
+        return Pool.fetchJSON(tileUrl(t[0], t[1], t[2])).then(function (data) {
+          if (tileZoom !== z || !(key in tiles)) { return; }  // the map moved on meanwhile
+          tiles[key] = data;
+          var isCluster = function (f) { return f.properties && f.properties.cluster; };
+          addClusters(data.features.filter(isCluster));
+          addPins(data.features.filter(function (f) { return !isCluster(f); }));
+        }, function (err) { delete tiles[key]; throw err; });
+      }));
+    }).then(function () {
+      say();
+      if (wantOpen && markers[wantOpen]) {
+        var m = markers[wantOpen];
+        wantOpen = null;
+        cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+      }
+    }).catch(function () { Pool.say(status, msg("Error")); });
   }
 
   /* The map shows the list's category: a new one starts the pins afresh. */
   function showCategory(value) {
     if (value === pinCategory) { return; }
     pinCategory = value;
-    cluster.clearLayers();
-    markers = {};
+    startAfresh();
     load();
   }
 
@@ -129,13 +253,14 @@
     if (!button) { return; }
     var ll = [parseFloat(button.dataset.lat), parseFloat(button.dataset.lon)];
     mapEl.scrollIntoView({ behavior: "smooth", block: "center" });
-    map.setView(ll, Math.max(map.getZoom(), 17));
-    var open = function () {
-      var m = markers[button.dataset.commentId];
-      if (m) { cluster.zoomToShowLayer(m, function () { m.openPopup(); }); }
-    };
-    map.once("moveend", function () { setTimeout(open, 300); });
-    open();
+    var zoom = Math.max(Math.round(map.getZoom()), 17);
+    var m = zoom === tileZoom && markers[button.dataset.commentId];
+    map.setView(ll, zoom);
+    if (m) {
+      cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+    } else {
+      wantOpen = button.dataset.commentId;  // load() opens it once its tile of the new zoom is there
+    }
     mapEl.querySelector(".leaflet-container, .folium-map").focus({ preventScroll: true });
   });
 

@@ -61,7 +61,7 @@ def test_register_confirm_log_in_and_comment_with_a_pin(app, page, watch, live_s
 
     page.get_by_label("Kategorie").select_option(label="Green")
     page.get_by_label("Ihr Kommentar").fill("Mehr Bäume vor dem Rathaus")
-    api = re.compile(rf"/api/v1/projects/{project.id}/comments\?")
+    api = re.compile(rf"/api/v1/projects/{project.id}/comments/tiles/")
     with page.expect_response(lambda r: bool(api.search(r.url)) and r.ok):
         page.get_by_role("button", name="Kommentar absenden").click()
 

@@ -167,7 +167,7 @@ def test_a_pin_outside_the_area_is_announced_at_the_map(page, watch, create_proj
     tab_to(page, ".leaflet-container")
     west, south, _east, north = AREA.bounds
     # Moved by script to a place outside; the comments reload after the move, and then Enter.
-    with page.expect_response(lambda r: "/comments?bbox=" in r.url):
+    with page.expect_response(lambda r: "/comments/tiles/" in r.url):
         page.evaluate("([s, lat, lng]) => window[document.querySelector(s).dataset.mapName]"
                       ".setView([lat, lng], undefined, {animate: false})", [MAP, (south + north) / 2, west - 0.002])
     wait_for_map(page)

@@ -10,6 +10,7 @@ from shapely.geometry import Polygon, shape
 from participation.extensions import db
 from participation.layers.models import Layer, LayerFeature, LayerVersion
 from participation.layers.serving.features import tolerance_for_zoom
+from participation.layers.serving.tiles import layer_stamp
 
 #: A wiggly outline: 400 vertices a few metres apart along a ring about 1 km across.
 RING = [(13.26 + 0.007 * math.cos(t / 400 * 2 * math.pi) + 0.00002 * (t % 2),
@@ -99,7 +100,7 @@ def test_geojson_of_a_layer_over_the_size_cap_is_refused_with_a_message(app, cli
         response = client.get(f"/api/v1/layers/{layer['id']}/features{query}", headers={"Accept-Language": "en"})
         assert response.status_code == 422
         body = response.get_json()
-        assert "too large" in body["error"] and body["tiles"].endswith(f"/tiles/{layer['id']}/{{z}}/{{x}}/{{y}}.pbf")
+        assert "too large" in body["error"] and f"/tiles/{layer['id']}/{{z}}/{{x}}/{{y}}.pbf?v=" in body["tiles"]
     monkeypatch.setitem(app.config, "LAYER_GEOJSON_MAX_VERTICES", 1000)
     features(client, layer["id"])
 
@@ -112,3 +113,16 @@ def test_the_vertex_count_recorded_at_import_is_used(app, layer):
         version.report = {**(version.report or {}), "vertex_count": 7}
         assert geojson_size(version) == 7 + version.feature_count
         db.session.rollback()
+
+
+def test_an_address_naming_the_layers_version_and_look_is_kept_for_a_year(app, client, layer):
+    with app.app_context():
+        stamp = layer_stamp(db.session.get(Layer, layer["id"]))
+    kept = features(client, layer["id"], f"?v={stamp}")
+    assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "cookie" not in kept.headers.get("Vary", "").lower()
+    assert features(client, layer["id"]).headers["Cache-Control"] == "public, max-age=10"
+    with app.app_context():  # another version published: the old address is no longer kept for long
+        db.session.get(Layer, layer["id"]).current_version_id = layer["versions"][1]
+        db.session.commit()
+    assert features(client, layer["id"], f"?v={stamp}").headers["Cache-Control"] == "public, max-age=10"

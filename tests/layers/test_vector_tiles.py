@@ -1,6 +1,8 @@
 """GET /tiles/<layer>/<z>/<x>/<y>.pbf: published vector layers as Mapbox Vector Tiles."""
 from __future__ import annotations
 
+import re
+
 import mapbox_vector_tile
 import pytest
 from redis.exceptions import RedisError
@@ -233,9 +235,20 @@ def test_the_threshold_is_a_setting_with_a_measured_default(app):
     assert app.config["LAYER_VECTOR_TILE_THRESHOLD"] == 5000
 
 
-def test_url_template_for_leaflet(app, client, layer):
-    with app.test_request_context():
-        template = tile_url_template(db.session.get(Layer, layer["id"]))
-    assert template == f"/tiles/{layer['id']}/{{z}}/{{x}}/{{y}}.pbf"
-    filled = template.format(z=Z, x=HERE[0], y=HERE[1])
-    assert len(decoded(client.get(filled))) == 2
+def test_url_template_for_leaflet_names_the_version_and_look_so_caches_keep_it(app, client, layer):
+    def template():
+        with app.test_request_context():
+            return tile_url_template(db.session.get(Layer, layer["id"]))
+
+    first = template()
+    assert re.fullmatch(rf"/tiles/{layer['id']}/{{z}}/{{x}}/{{y}}\.pbf\?v=[0-9a-f]{{16}}", first)
+    response = client.get(first.format(z=Z, x=HERE[0], y=HERE[1]))
+    assert len(decoded(response)) == 2
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "cookie" not in response.headers.get("Vary", "").lower()
+    with app.app_context():  # a changed popup is a new address
+        db.session.get(Layer, layer["id"]).popup = [{"attribute": "eigentuemer", "label": "Eigentum"}]
+        db.session.commit()
+    assert template() != first
+    old = client.get(first.format(z=Z, x=HERE[0], y=HERE[1]))
+    assert old.headers["Cache-Control"] == f"public, max-age={tile_views.MAX_AGE_SECONDS}"

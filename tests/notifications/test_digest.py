@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
 
 from participation.accounts.models import Role
 from participation.comments.models import Comment, Report, Visibility
@@ -15,7 +14,9 @@ from tests.notifications.conftest import local
 def _comment(app, create_comment, project, author, at, **values):
     comment = create_comment(project, author)
     with app.app_context():
-        db.session.execute(update(Comment).where(Comment.id == comment.id).values(created_at=at, **values))
+        stored = db.session.get(Comment, comment.id)
+        for name, value in {"created_at": at, **values}.items():
+            setattr(stored, name, value)
         db.session.commit()
     return comment
 

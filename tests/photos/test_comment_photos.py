@@ -218,8 +218,8 @@ def test_a_hidden_comments_photo_is_404_for_residents_and_its_author_but_not_for
     anonymous = client_of(app)
     assert _statuses(anonymous, town, photo) == (200, 200)  # published: anyone who sees the project
     with app.app_context():
-        db.session.execute(update(Comment).where(Comment.id == photo.comment_id).values(
-            visibility=Visibility.HIDDEN, hidden_reason="Shows a person"))
+        comment = db.session.get(Comment, photo.comment_id)
+        comment.visibility, comment.hidden_reason = Visibility.HIDDEN, "Shows a person"
         db.session.commit()
     assert _statuses(anonymous, town, photo) == (404, 404)
     assert _statuses(client_of(app, create_user()), town, photo) == (404, 404)

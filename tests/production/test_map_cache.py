@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from redis import Redis
 
 from participation.comments import services
 from participation.comments.models import Comment
@@ -13,7 +14,7 @@ from tests.conftest import INSIDE, extra_app
 def cached_app(app, redis_url):
     """A second app on the same database, with Redis."""
     return extra_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "INSTANCE_PATH", "SECRET_KEY")},
-                       "TESTING": True, "REDIS_URL": redis_url})
+                       "TESTING": True, "REDIS_URL": redis_url, "RATELIMIT_STORAGE_URI": "memory://"})
 
 
 def bbox_url(project):
@@ -34,6 +35,18 @@ def test_answers_come_from_the_cache_until_the_comments_change(app, cached_app, 
         services.create_comment(db.session.merge(item.project), author, services.CommentDraft("third", None, INSIDE, None))
         db.session.commit()
     assert client.get(bbox_url(project)).get_json()["numberMatched"] == 3
+
+
+def test_a_cache_hit_is_one_call_to_redis(app, cached_app, monkeypatch, create_project, create_user, create_comment):
+    project = create_project()
+    create_comment(project, create_user())
+    client = cached_app.test_client()
+    first = client.get(bbox_url(project)).get_data()  # a miss: built and stored
+    sent, send = [], Redis.execute_command
+    monkeypatch.setattr(Redis, "execute_command", lambda self, *args, **options: (
+        sent.append(args[0]), send(self, *args, **options))[1])
+    assert client.get(bbox_url(project)).get_data() == first
+    assert sent == ["EVALSHA"]  # the version and the entry in one script: one round trip
 
 
 def test_without_redis_every_answer_is_fresh(app, client, create_project, create_user, create_comment):

@@ -63,10 +63,18 @@ def tile_min_zoom(layer: Layer) -> int:
 
 
 def tile_url_template(layer: Layer) -> str:
-    """The layer's tile address with Leaflet's ``{z}/{x}/{y}`` placeholders."""
+    """The layer's tile address with Leaflet's ``{z}/{x}/{y}`` placeholders, naming what it shows (`v`)."""
     address = url_for("tiles.tile", layer_id=layer.id, z=0, x=0, y=0)
     suffix = "/0/0/0.pbf"
-    return address.removesuffix(suffix) + "/{z}/{x}/{y}.pbf"
+    return address.removesuffix(suffix) + "/{z}/{x}/{y}.pbf?v=" + layer_stamp(layer)
+
+
+def layer_stamp(layer: Layer) -> str:
+    """What a layer's tiles and GeoJSON show, hashed: its published version and its look (a change of
+    style or popup attributes changes `updated_at`). Addresses carry it, so that caches may keep them."""
+    version = layer.current_version
+    basis = json.dumps([TILE_FORMAT, layer.id, version.id, version.created_at.isoformat(), layer.updated_at.isoformat()])
+    return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
 def tile_tag(layer: Layer, attributes: list[str], z: int, x: int, y: int) -> str:

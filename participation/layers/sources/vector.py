@@ -5,7 +5,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from participation.layers.models import Layer, LayerKind, LayerVersion
-from participation.layers.serving.tiles import tile_min_zoom, tile_url_template, use_vector_tiles
+from participation.layers.serving.tiles import layer_stamp, tile_min_zoom, tile_url_template, use_vector_tiles
 from participation.layers.sources.base import SourceType
 from participation.layers.styles.legend import legend_rows
 from participation.layers.styles.rules import clean_style
@@ -29,7 +29,7 @@ class VectorSource(SourceType):
         elif use_vector_tiles(layer):
             source = {"type": "vectortiles", "url": tile_url_template(layer), "min_zoom": tile_min_zoom(layer)}
         else:
-            source = {"type": "geojson", "url": url_for("api.layer_features", layer_id=layer.id)}
+            source = {"type": "geojson", "url": url_for("api.layer_features", layer_id=layer.id, v=layer_stamp(layer))}
         config = {"source": source}
         if version.min_x is not None:
             config["bounds"] = [version.min_x, version.min_y, version.max_x, version.max_y]
