@@ -317,7 +317,7 @@ def delete(slug: str, comment_id: int):
         flash_at(comment_target(comment_id), _("Your comment has been deleted. The replies to it stay."))
         return _back(subject, view, comment_target(comment_id))
     if parent_id is not None:
-        # A placeholder whose last visible reply this was leaves the list with it (queries._visible_top_level).
+        # A placeholder whose last visible reply this was leaves the list with it (tallies.listed_clause).
         flash_at(comment_target(parent_id), _("Your reply has been deleted."))
         return _back(subject, view, comment_target(parent_id))
     # Nothing is left to show the message at: the message under the list's heading.

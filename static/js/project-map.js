@@ -29,8 +29,10 @@
   /* The pins of the comments on the current page of the list wear a dark ring, and so do the
    * groups that hold one, so the resident sees which places the list beside the map shows. */
   var listed = {};
+  /* From zoom 18, street level, every pin stands alone: "show on map" goes there and opens it. */
+  var STREET_ZOOM = 18;
   var cluster = L.markerClusterGroup({
-    chunkedLoading: true, showCoverageOnHover: false,
+    chunkedLoading: true, showCoverageOnHover: false, disableClusteringAtZoom: STREET_ZOOM,
     iconCreateFunction: function (group) {
       var icon = L.MarkerClusterGroup.prototype._defaultIconCreateFunction(group);
       if (group.getAllChildMarkers().some(function (m) { return listed[m.commentId]; })) {
@@ -228,11 +230,7 @@
       }));
     }).then(function () {
       say();
-      if (wantOpen && markers[wantOpen]) {
-        var m = markers[wantOpen];
-        wantOpen = null;
-        cluster.zoomToShowLayer(m, function () { m.openPopup(); });
-      }
+      setTimeout(function () { openWanted(0); }, 300);
     }).catch(function () { Pool.say(status, msg("Error")); });
   }
 
@@ -244,8 +242,30 @@
     load();
   }
 
+  /* The popup "show on map" asked for, once its pin is there and the map has settled (an animation of
+   * the groups after a zoom would remove the pin with its popup again). */
+  function openWanted(tries) {
+    var m = wantOpen && markers[wantOpen];
+    if (!m) { return; }
+    if (map.hasLayer(m)) {
+      wantOpen = null;
+      m.openPopup();
+    } else if (map.getZoom() >= STREET_ZOOM) {
+      // The groups are still being taken apart: ask again shortly (for two seconds at most).
+      tries = tries || 0;
+      if (tries < 10) { setTimeout(function () { openWanted(tries + 1); }, 200); }
+    } else {
+      wantOpen = null;
+      cluster.zoomToShowLayer(m, function () { m.openPopup(); });  // in a group: zoom in or spread it
+    }
+  }
+
   var timer = null;
-  map.on("moveend", function () { clearTimeout(timer); timer = setTimeout(load, 150); });
+  map.on("moveend", function () {
+    clearTimeout(timer);
+    timer = setTimeout(load, 150);
+    setTimeout(function () { openWanted(0); }, 300);
+  });
   load();
 
   document.addEventListener("click", function (e) {
@@ -253,14 +273,9 @@
     if (!button) { return; }
     var ll = [parseFloat(button.dataset.lat), parseFloat(button.dataset.lon)];
     mapEl.scrollIntoView({ behavior: "smooth", block: "center" });
-    var zoom = Math.max(Math.round(map.getZoom()), 17);
-    var m = zoom === tileZoom && markers[button.dataset.commentId];
-    map.setView(ll, zoom);
-    if (m) {
-      cluster.zoomToShowLayer(m, function () { m.openPopup(); });
-    } else {
-      wantOpen = button.dataset.commentId;  // load() opens it once its tile of the new zoom is there
-    }
+    // Opened once the map has moved there and the pin's tile is loaded (openWanted).
+    wantOpen = button.dataset.commentId;
+    map.setView(ll, Math.max(Math.round(map.getZoom()), STREET_ZOOM));
     mapEl.querySelector(".leaflet-container, .folium-map").focus({ preventScroll: true });
   });
 
