@@ -32,10 +32,15 @@ return {version, redis.call('GET', ARGV[1] .. version .. ARGV[2])}
 """
 
 
+def json_bytes(data: object) -> bytes:
+    """Compact JSON, as the cache keeps it."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def cached_json(scope: str, key: str, build: Callable[[], object]) -> bytes:
     """The JSON bytes for `key` in `scope`, built by `build()` when not cached."""
     def encoded() -> bytes:
-        return json.dumps(build(), separators=(",", ":"), ensure_ascii=False).encode()
+        return json_bytes(build())
 
     client = redis_client()
     if client is None:

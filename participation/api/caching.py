@@ -10,10 +10,7 @@ from __future__ import annotations
 from flask import Response, current_app
 
 from participation.comments.subjects import Subject, can_view_subject
-from participation.web.shared_cache import same_for_everyone
-
-#: A year: the answer of a versioned address never changes.
-IMMUTABLE_SECONDS = 365 * 24 * 3600
+from participation.web import shared_cache
 
 
 def anonymous_user():
@@ -29,10 +26,6 @@ def map_cache_headers(response: Response, subject: Subject, *, versioned: bool) 
 
 
 def public_cache_headers(response: Response, *, versioned: bool) -> Response:
-    """Data anybody may see: kept by any cache, for a year if its address names its version."""
-    same_for_everyone()
-    if versioned:
-        response.headers["Cache-Control"] = f"public, max-age={IMMUTABLE_SECONDS}, immutable"
-    else:
-        response.headers["Cache-Control"] = f"public, max-age={current_app.config['MAP_DATA_MAX_AGE']}"
-    return response
+    """Data anybody may see: kept for a year if its address names its version, else MAP_DATA_MAX_AGE."""
+    return shared_cache.public_cache_headers(response, versioned=versioned,
+                                             max_age=current_app.config["MAP_DATA_MAX_AGE"])

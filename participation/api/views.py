@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +17,7 @@ from participation.api.openapi import openapi_document
 from participation.api import comment_tiles
 from participation.api.serializers import comment_feature, project_feature
 from participation.api.caching import anonymous_user, map_cache_headers, public_cache_headers
-from participation.cache import cached_bytes, cached_json
+from participation.cache import cached_bytes, cached_json, json_bytes
 from participation.comments import queries, services, tallies
 from participation.comments.services import comments_scope
 from participation.comments.models import Comment
@@ -138,19 +137,13 @@ def _tile(subject: Subject, z: int, x: int, y: int):
     """A tile of the comments on the subject's map (participation/api/comment_tiles.py)."""
     if not is_valid_tile(z, x, y) or z > comment_tiles.COMMENT_MAX_ZOOM:
         abort(404)
-    category_id = None
-    if "category" in request.args:
-        category_id = queries.positive_int(request.args["category"])
-        if category_id is None:
-            return _bad_request(_("The category must be the id of one of the project's categories."), "category")
+    category_id, refused = _category_arg()
+    if refused:
+        return refused
     version = tallies.map_version(subject_key(subject))
     body = cached_bytes(f"commenttile:{subject_key(subject)}:{version}:{z}/{x}/{y}:{category_id}",
-                        lambda: _json_bytes(comment_tiles.comment_tile(subject, z, x, y, category_id)))
+                        lambda: json_bytes(comment_tiles.comment_tile(subject, z, x, y, category_id)))
     return map_cache_headers(_json_with_etag(body), subject, versioned=request.args.get("v") == str(version))
-
-
-def _json_bytes(data) -> bytes:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 @bp.get("/statutes/<int:statute_id>/plan-objects")
@@ -187,11 +180,9 @@ def _pins(subject: Subject):
         limit = 0
     if not 1 <= limit <= maximum:
         return _bad_request(_("The limit must be a whole number from 1 to {maximum}.").format(maximum=maximum), "limit")
-    category_id = None
-    if "category" in request.args:
-        category_id = queries.positive_int(request.args["category"])
-        if category_id is None:
-            return _bad_request(_("The category must be the id of one of the project's categories."), "category")
+    category_id, refused = _category_arg()
+    if refused:
+        return refused
 
     def build() -> dict:
         items, matched = queries.pins_in_bbox(subject, bbox, limit, category_id)
@@ -209,6 +200,16 @@ def _pins(subject: Subject):
     response = _json_with_etag(cached_json(comments_scope(subject), key, build))
     return map_cache_headers(response, subject,
                              versioned=request.args.get("v") == str(tallies.map_version(subject_key(subject))))
+
+
+def _category_arg():
+    """The `category` of a map-data request (None without one), or the 400 answer to a malformed one."""
+    if "category" not in request.args:
+        return None, None
+    category_id = queries.positive_int(request.args["category"])
+    if category_id is None:
+        return None, _bad_request(_("The category must be the id of one of the project's categories."), "category")
+    return category_id, None
 
 
 def _json_with_etag(body: bytes) -> Response:

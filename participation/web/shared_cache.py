@@ -6,15 +6,26 @@ request; a view that marks its answer `same_for_everyone()` has not used the ses
 """
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, Response, g
 from flask.sessions import SecureCookieSessionInterface
 
 _SAME = "same_for_everyone"
+#: A year: the answer of an address that names the version of its data never changes.
+IMMUTABLE_SECONDS = 365 * 24 * 3600
 
 
 def same_for_everyone() -> None:
     """The current answer does not depend on who asks."""
     setattr(g, _SAME, True)
+
+
+def public_cache_headers(response: Response, *, versioned: bool, max_age: int) -> Response:
+    """Data anybody may see, the same for everyone: kept by any cache, for a year if its address names
+    its version (`versioned`), else `max_age` seconds."""
+    same_for_everyone()
+    response.headers["Cache-Control"] = (f"public, max-age={IMMUTABLE_SECONDS}, immutable" if versioned
+                                         else f"public, max-age={max_age}")
+    return response
 
 
 class _SessionInterface(SecureCookieSessionInterface):

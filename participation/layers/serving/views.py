@@ -10,7 +10,7 @@ from geo.vector_tiles import is_valid_tile
 from participation.cache import cached_bytes
 from participation.layers.models import Layer, LayerKind
 from participation.layers.serving.tiles import build_tile, layer_stamp, tile_tag
-from participation.web.shared_cache import same_for_everyone
+from participation.web.shared_cache import public_cache_headers
 from participation.layers.styles.rules import public_attributes
 from participation.loaders import get_by_id
 
@@ -20,8 +20,6 @@ MIMETYPE = "application/vnd.mapbox-vector-tile"
 #: Browsers and proxies reuse a tile this long, then ask again with its ETag:
 #: a newly published version or popup reaches residents within five minutes.
 MAX_AGE_SECONDS = 300
-#: A year, for an address that names the layer's version and look.
-IMMUTABLE_SECONDS = 365 * 24 * 3600
 
 
 def published_vector_layer(layer_id: int) -> Layer:
@@ -47,11 +45,5 @@ def tile(layer_id: int, z: int, x: int, y: int):
         # An empty tile is no content: Leaflet.VectorGrid reads a 204 as a tile without features.
         response = Response(data or None, status=200 if data else 204, mimetype=MIMETYPE)
     response.set_etag(tag)
-    response.cache_control.public = True
-    if request.args.get("v") == layer_stamp(layer):  # the address names what it shows: it never changes
-        response.cache_control.max_age = IMMUTABLE_SECONDS
-        response.cache_control.immutable = True
-    else:
-        response.cache_control.max_age = MAX_AGE_SECONDS
-    same_for_everyone()
-    return response
+    return public_cache_headers(response, versioned=request.args.get("v") == layer_stamp(layer),
+                                max_age=MAX_AGE_SECONDS)
