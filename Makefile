@@ -11,7 +11,7 @@ PORT   ?= 5000
 DEMO_BASEMAP_URL ?= https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/de_basemapde_web_raster_farbe/default/GLOBAL_WEBMERCATOR/{z}/{y}/{x}.png
 DEMO_BASEMAP_ATTRIBUTION ?= © GeoBasis-DE / BKG (dl-de/by-2-0), basemap.de
 
-.PHONY: run test setup serve db demo translations extract-messages assets browser bench clean
+.PHONY: run test setup serve db demo translations extract-messages assets browser bench bench-all clean
 
 run: setup demo  ## set everything up and serve the demo on http://$(HOST):$(PORT)
 	BASEMAP_URL='$(DEMO_BASEMAP_URL)' BASEMAP_ATTRIBUTION='$(DEMO_BASEMAP_ATTRIBUTION)' \
@@ -74,12 +74,23 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else echo "Chromium is missing: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-bench: setup  ## benchmarks, each figure beside a baseline measured in the same run
+# bench/city.py installs nginx and wrk from Debian's packages where missing (as root).
+bench: setup browser  ## benchmarks (about 15 minutes), each figure beside a baseline measured in the same run
+	$(BIN)/python bench/city.py
 	$(BIN)/python bench/comments_bbox.py
 	$(BIN)/python bench/layers_import.py
 	$(BIN)/python bench/layer_tiles.py
-	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/exports.py --no-pdf
 	$(BIN)/python bench/surveys.py
+
+bench-all: setup browser  ## also the city on PostgreSQL + Redis and the PDF exports (about an hour)
+	$(BIN)/python bench/city.py
+	$(BIN)/python bench/city.py --postgres
+	$(BIN)/python bench/comments_bbox.py
+	$(BIN)/python bench/layers_import.py
+	$(BIN)/python bench/layer_tiles.py
+	$(BIN)/python bench/exports.py --pdf-all
+	$(BIN)/python bench/surveys.py --xlsx-all
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules static/vendor

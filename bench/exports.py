@@ -29,9 +29,11 @@ which shows whether memory stays flat: exporting N comments should grow no more 
 PDF: the app's weighing table for the council (`weighing-pdf`: WeasyPrint in a child process of the
 export, in parts of `PART_ROWS` statements joined with pypdf; its peak RSS and CPU time count) beside
 WeasyPrint alone laying out a plain table of the same comments and six columns in parts of the same size.
+The PDF is measured for N/5 comments (`--pdf-all`: for N too); `make bench` leaves it out (`--no-pdf`, about
+5 minutes less), `make bench-all` measures it for both.
 
 Usage:
-    .venv/bin/python bench/exports.py [--comments 50000] [--keep]
+    .venv/bin/python bench/exports.py [--comments 50000] [--no-pdf | --pdf-all] [--keep]
 """
 from __future__ import annotations
 
@@ -356,7 +358,8 @@ def generate(app, sizes: dict[str, int]) -> dict[str, dict]:
             replies = sum(1 for c in comments if c["parent_id"] is not None)
             made[name] = {"project": project.id, "comments": len(comments), "top": len(comments) - replies,
                           "replies": replies, "answers": len(answers), "supports": len(supports)}
-        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        if db.engine.dialect.name == "sqlite":
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.remove()
         db.engine.dispose()
     return made
@@ -560,6 +563,7 @@ def main() -> None:
     parser.add_argument("--pdf-all", action="store_true",
                         help="the PDF for N comments too (about 10 minutes each for the app and the baseline at "
                              "50 000); by default only for N/5")
+    parser.add_argument("--no-pdf", action="store_true", help="no PDF at all (`make bench`: about 5 minutes less)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -587,7 +591,7 @@ def main() -> None:
         read = run_child({**base, "kind": "read"})
         results.append((name, found, "read", read, None))
         for fmt in FORMATS:
-            if fmt == "pdf" and name == "N" and not args.pdf_all:
+            if fmt == "pdf" and (args.no_pdf or (name == "N" and not args.pdf_all)):
                 continue
             out = str(folder / f"out.{fmt}")
             plain = run_child({**base, "kind": "baseline", "format": fmt, "out": out})
