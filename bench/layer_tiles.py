@@ -253,18 +253,22 @@ def main() -> None:
         revalidated_seconds = fetch_all(session, base, paths, etags)[0]
         for count, ident in layers.items():
             url = f"/api/v1/layers/{ident}/features?zoom={GEOJSON_ZOOM}"
-            times, answers, _ = fetch_all(session, base, [url] * 3)
+            # Beyond LAYER_GEOJSON_MAX_VERTICES the app refuses GeoJSON (422) and sends only tiles.
+            refused = session.get(base + url).status_code == 422
+            times, answers, _ = ([], [b""], None) if refused else fetch_all(session, base, [url] * 3)
             body = answers[0]
             view = [f"/tiles/{ident}/{GEOJSON_ZOOM}/{x}/{y}.pbf"
                     for x, y in screen_tiles(layer_bbox(app, ident), GEOJSON_ZOOM)]
             view_seconds, view_bodies, _ = fetch_all(session, base, view)
             geojson[count] = {
-                "ms": statistics.median(times) * 1000, "bytes": len(body), "gzip": len(gzip.compress(body, 6)),
+                "ms": statistics.median(times) * 1000 if times else None, "bytes": len(body),
+                "gzip": len(gzip.compress(body, 6)),
                 "view_tiles": len(view),
                 "view_ms": sum(view_seconds) * 1000, "view_bytes": sum(map(len, view_bodies)),
-                "view_gzip": sum(len(gzip.compress(b, 6)) for b in view_bodies), "url": url,
+                "view_gzip": sum(len(gzip.compress(b, 6)) for b in view_bodies), "url": None if refused else url,
             }
-        draw = browser_draw_times(base, [item["url"] for item in geojson.values()]) if not args.no_browser else None
+        served = [item["url"] for item in geojson.values() if item["url"]]
+        draw = dict(zip(served, browser_draw_times(base, served) or [])) if not args.no_browser else None
 
     for (z, x, y), body in zip(tiles, bodies):
         target = tile_folder / str(layer_id) / str(z) / str(x) / f"{y}.pbf"
@@ -317,12 +321,15 @@ def main() -> None:
     if draw:
         header += f" {'browser fetch+parse ms':>22} {'draw ms':>8}"
     print(header)
-    for index, (count, item) in enumerate(geojson.items()):
-        text = (f"{count:9d} {item['bytes'] / 1e6:10.2f} {item['gzip'] / 1e6:8.2f} {item['ms']:10.0f} "
-                f"{item['view_tiles']:6d} {item['view_bytes'] / 1024:9.0f} {item['view_gzip'] / 1024:8.0f} "
-                f"{item['view_ms']:9.0f}")
-        if draw:
-            text += f" {draw[index]['fetch_parse']:22.0f} {draw[index]['draw']:8.0f}"
+    for count, item in geojson.items():
+        if item["url"] is None:
+            text = f"{count:9d} {'refused (422): tiles only':>30}"
+        else:
+            text = f"{count:9d} {item['bytes'] / 1e6:10.2f} {item['gzip'] / 1e6:8.2f} {item['ms']:10.0f}"
+        text += (f" {item['view_tiles']:6d} {item['view_bytes'] / 1024:9.0f} {item['view_gzip'] / 1024:8.0f} "
+                 f"{item['view_ms']:9.0f}")
+        if draw and item["url"] in draw:
+            text += f" {draw[item['url']]['fetch_parse']:22.0f} {draw[item['url']]['draw']:8.0f}"
         print(text)
     shutil.rmtree(folder, ignore_errors=True)
 

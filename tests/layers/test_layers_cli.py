@@ -136,3 +136,22 @@ def test_export_refuses_an_unknown_crs_and_a_missing_version(app, runner, create
     result = run(runner, "export", layer_id, tmp_path / "x.gpkg", "--version", "7")
     assert result.exit_code != 0 and "no version 7" in result.output
     assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_a_layer_without_attributes_keeps_every_feature(app, runner, create_town, tmp_path):
+    """Geometry only (no attribute column): every feature stored, with empty properties (they were all
+    dropped while the layer said "2 features")."""
+    document = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [utm_square(*point)]}}
+        for point, _label in PARCELS]}
+    path = tmp_path / "nur-geometrie.geojson"
+    path.write_text(json.dumps({**document, "crs": {"type": "name",
+                                                   "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}}}))
+    town = create_town()
+    result = run(runner, "import", path, "--municipality", town.slug)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        layer = db.session.scalar(select(Layer))
+        features = db.session.scalars(select(LayerFeature).order_by(LayerFeature.id)).all()
+        assert layer.current_version.feature_count == len(features) == 2
+        assert [f.properties for f in features] == [{}, {}]
