@@ -48,11 +48,11 @@ import requests  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select, text, update  # noqa: E402
 
-from city_servers import gunicorn, need, nginx, wrk  # noqa: E402
+from city_servers import free_port, gunicorn, need, nginx, wrk  # noqa: E402
 from exports import EAST, HOTSPOTS, NORTH, SOUTH, WEST, generate, reset_peak, rss_mb  # noqa: E402
 from geo.bbox import BBox  # noqa: E402
 from geo.vector_tiles import tiles_covering  # noqa: E402
-from layers_import import write_parcels  # noqa: E402
+from layers_import import import_layer, write_parcels  # noqa: E402
 from participation.accounts.models import Role, User  # noqa: E402
 from participation.accounts.passwords import hash_password  # noqa: E402
 from participation.app import create_app  # noqa: E402
@@ -63,7 +63,6 @@ from participation.extensions import db  # noqa: E402
 from participation.layers.models import Layer  # noqa: E402
 from participation.layers.serving.tiles import layer_stamp  # noqa: E402
 from participation.maps.models import MapLayer  # noqa: E402
-from participation.municipalities.models import Municipality  # noqa: E402
 from participation.projects.models import Project  # noqa: E402
 
 PROJECTS = 20
@@ -172,22 +171,15 @@ def build(town: Town, parcels: Path) -> None:
 
 
 def import_parcels(spec: dict) -> dict:
-    """In a child process: the app's import of the parcels, with its time and peak memory."""
-    from participation.layers.services import import_file
-
+    """In a child process: the app's import of the parcels (bench/layers_import.py), its time and peak memory."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": spec["url"], "INSTANCE_PATH": spec["folder"], "TESTING": True})
+    before = rss_mb()
+    reset = reset_peak()
+    layer_id, seconds = import_layer(app, Path(spec["path"]), SLUG)
     with app.app_context():
-        town = db.session.scalars(select(Municipality).filter_by(slug=SLUG)).one()
-        before = rss_mb()
-        reset = reset_peak()
-        start = time.perf_counter()
-        version = import_file(town, Path(spec["path"]), Path(spec["path"]).name, name="Flurstücke",
-                              attribution="© Bench")
-        db.session.commit()
-        seconds = time.perf_counter() - start
-        assert version.feature_count == PARCELS, version.feature_count
-        return {"layer": version.layer_id, "seconds": seconds, "peak": rss_mb("VmHWM"), "rss": before,
-                "reset": reset}
+        stored = db.session.get(Layer, layer_id).current_version.feature_count
+    assert stored == PARCELS, stored
+    return {"layer": layer_id, "seconds": seconds, "peak": rss_mb("VmHWM"), "rss": before, "reset": reset}
 
 
 def child(kind: str, spec: dict) -> dict:
@@ -272,10 +264,11 @@ def features_per_answer(base: str, paths: list[str]) -> float | None:
     counts = []
     for path in paths:
         answer = requests.get(base + path, timeout=30)
-        if not answer.headers.get("Content-Type", "").startswith(("application/json", "application/geo+json")):
+        body = answer.json() if answer.headers.get("Content-Type", "").startswith("application/json") else None
+        if not isinstance(body, dict) or "features" not in body:
             return None
-        counts.append(len(answer.json().get("features", ())))
-    return sum(counts) / len(counts) if "features" in answer.json() else None
+        counts.append(len(body["features"]))
+    return sum(counts) / len(counts)
 
 
 def proxy_against_static(town: Town, proxy: str, named: dict[str, list[str]], seconds: float) -> dict[str, tuple]:
@@ -437,7 +430,7 @@ def serve(town: Town, stack: ExitStack) -> tuple[str, str]:
     env = {"DATABASE_URL": town.url, "REDIS_URL": town.redis, "RATELIMIT_STORAGE_URI": town.redis or "memory://",
            "SECRET_KEY": secrets.token_hex(32), "INSTANCE_PATH": str(town.folder), "PROXY_COUNT": "1",
            "ENV_NAME": "development"}
-    base = stack.enter_context(gunicorn(env, town.folder / "gunicorn.log"))
+    base = stack.enter_context(gunicorn("city_app:app", env, town.folder / "gunicorn.log"))
     return base, stack.enter_context(nginx(base, town.folder / "nginx"))
 
 
@@ -463,8 +456,6 @@ def measure(towns: list[Town], args) -> dict:
 
 def services(folder: Path) -> dict[str, str]:
     """PostgreSQL + PostGIS and Redis on loopback (tools/test-services), two databases and Redis indexes."""
-    from city_servers import free_port
-
     env = {**os.environ, "PG_PORT": str(free_port()), "REDIS_PORT": str(free_port())}
     out = subprocess.run([str(ROOT / "tools" / "test-services"), "start", str(folder)], env=env,
                          capture_output=True, text=True, check=True).stdout

@@ -97,28 +97,33 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 6
         if process.poll() is not None:
             raise RuntimeError(f"{process.args[0]} stopped:\n{log.read_text()[-3000:]}")
         try:
-            if requests.get(url, timeout=5).status_code == 200:
+            if requests.get(url, timeout=5).status_code < 500:
                 return
-        except (requests.ConnectionError, requests.Timeout):
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a worker still booting
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {seconds} s:\n{log.read_text()[-3000:]}")
 
 
+#: For a bench that times one request at a time: one worker, one thread, never recycled.
+ONE_WORKER = ("--workers", "1", "--threads", "1", "--max-requests", "0")
+
+
 @contextmanager
-def gunicorn(env: dict, log: Path):
-    """The app (bench/city_app.py) under gunicorn with the production settings (gunicorn.conf.py: workers
-    and threads as there) on a free loopback port; yields its base URL."""
+def gunicorn(app: str, env: dict, log: Path, probe: str = "/healthz", options: tuple[str, ...] = ()):
+    """`app` ("module:name" from the project or bench/) under gunicorn with gunicorn.conf.py's production
+    settings (workers and threads as there, unless `options` say otherwise) on a free loopback port;
+    yields its base URL once `probe` answers."""
     port = free_port()
     command = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-               "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
-               "--pythonpath", f"{ROOT},{ROOT / 'bench'}", "city_app:app"]
+               "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", *options,
+               "--pythonpath", f"{ROOT},{ROOT / 'bench'}", app]
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=output,
                                    start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(base + "/healthz", process, log)
+        _wait_for(base + probe, process, log)
         yield base
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -28,13 +28,10 @@ import math
 import os
 import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +45,7 @@ from sqlalchemy import func, insert, literal, select  # noqa: E402
 
 from geo.bbox import BBox  # noqa: E402
 from geo.vector_tiles import tile_for_lonlat, tiles_covering  # noqa: E402
+from city_servers import ONE_WORKER, gunicorn  # noqa: E402
 from layers_import import bench_app, import_layer, write_parcels  # noqa: E402
 from participation.extensions import db  # noqa: E402
 from participation.layers.models import Layer, LayerFeature, LayerVersion  # noqa: E402
@@ -60,39 +58,6 @@ def static_tiles_app() -> Flask:
 
 GEOJSON_ZOOM = 14
 SCREEN = (1280, 800)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(app: str, env: dict, log: Path, probe: str):
-    """A one-worker, one-thread gunicorn on a free loopback port; yields its base URL."""
-    port = free_port()
-    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-               "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "1", "--max-requests", "0",
-               "--access-logfile", "/dev/null", "--pythonpath", str(ROOT / "bench"), app]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=output)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(base + probe, timeout=10).status_code < 500:
-                    break
-            except requests.RequestException:  # not listening yet, or the worker still booting
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start, see {log}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def fetch_all(session, base: str, paths: list[str], etags: list[str] | None = None,
@@ -246,7 +211,7 @@ def main() -> None:
 
     tile_folder = folder / "static-tiles"
     geojson = {}
-    with gunicorn("wsgi:app", env, folder / "app.log", "/healthz") as base, requests.Session() as session:
+    with gunicorn("wsgi:app", env, folder / "app.log", "/healthz", ONE_WORKER) as base, requests.Session() as session:
         fetch_all(session, base, ["/healthz"] * 5)  # warm up the worker
         app_seconds, bodies, etags = fetch_all(session, base, paths)
         cached_seconds = fetch_all(session, base, paths)[0] if env["REDIS_URL"] else None
@@ -275,7 +240,7 @@ def main() -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
     with gunicorn("layer_tiles:static_tiles_app()", {"BENCH_TILE_FOLDER": str(tile_folder)},
-                  folder / "static.log", paths[0]) as base, requests.Session() as session:
+                  folder / "static.log", paths[0], ONE_WORKER) as base, requests.Session() as session:
         fetch_all(session, base, paths[:5])
         static_seconds, static_bodies, _ = fetch_all(session, base, paths)
     assert static_bodies == bodies

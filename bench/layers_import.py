@@ -88,10 +88,10 @@ def bench_app(folder: Path):
     return app
 
 
-def import_layer(app, path: Path) -> tuple[int, float]:
-    """Import `path` with the app's importer and commit; the layer id and the seconds it took."""
+def import_layer(app, path: Path, town_slug: str = "bench") -> tuple[int, float]:
+    """Import `path` into the town with the app's importer and commit; the layer id and the seconds it took."""
     with app.app_context():
-        town = db.session.query(Municipality).filter_by(slug="bench").one()
+        town = db.session.query(Municipality).filter_by(slug=town_slug).one()
         start = time.perf_counter()
         version = import_file(town, path, path.name, name="Flurstücke", attribution="© Bench")
         db.session.commit()
