@@ -26,7 +26,7 @@ def _progress(label: str, steps: list[str]):
 @with_appcontext
 def create(target: Path | None):
     """Write a backup archive (default: instance/backups/backup-<time>.tar.gz)."""
-    target = target or Path(current_app.instance_path) / "backups" / f"backup-{datetime.now():%Y%m%d-%H%M%S}.tar.gz"
+    target = target or Path(current_app.instance_path) / "backups" / f"backup-{datetime.now().astimezone():%Y%m%d-%H%M%S}.tar.gz"
     bar, step = _progress("backup", ["database", "uploads", "archive"])
     with bar:
         try:

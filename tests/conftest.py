@@ -36,6 +36,7 @@ from participation.layers.models import Layer, LayerFeature, LayerVersion
 from participation.maps.models import MapLayer
 from participation.municipalities.models import Municipality
 from participation.projects.models import Category, Phase, Project
+from participation.projects.permissions import local_today
 from participation.web.templating import render_markdown
 
 PASSWORD = "correct horse battery"
@@ -44,6 +45,17 @@ AREA = MultiPolygon([Polygon([(13.25, 53.55), (13.26, 53.55), (13.26, 53.554), (
 INSIDE = Point(13.255, 53.552)
 OUTSIDE = Point(13.30, 53.60)
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+#: The towns' time zone in every test app, whatever TIME_ZONE the machine's environment sets.
+TIME_ZONE = "Europe/Berlin"
+
+
+def town_today() -> date:
+    """Today in the towns' time zone, the day the app counts periods and deadlines by — not the
+    machine's day (`date.today()`), which in CI is UTC's and differs from 23:00 (22:00 in summer)
+    until midnight."""
+    return local_today(TIME_ZONE)
 
 
 CATALOG = Path(__file__).resolve().parent.parent / "participation/translations/de/LC_MESSAGES/messages.po"
@@ -75,6 +87,7 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "BASEMAP_URL": "/basemap/{z}/{x}/{y}.png",
         "MAIL_SERVER": "",
+        "TIME_ZONE": TIME_ZONE,
     })
     with app.app_context():
         upgrade()
@@ -248,7 +261,7 @@ def create_project(app, create_town):
     def make(town: Municipality | None = None, phase: Phase | str = Phase.PARTICIPATION, area=AREA,
              categories=(("Traffic", "#1f77b4"), ("Green", "#2ca02c")), start: date | None = None,
              end: date | None = None, title: str = "Market square") -> Project:
-        today = date.today()
+        today = town_today()
         town = town or create_town()
         project = Project(
             municipality_id=town.id,

@@ -1,7 +1,7 @@
 """The JSON API: reading projects and pins, writing comments with session + CSRF header."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from participation.accounts.models import Role, User
 from participation.comments.models import Comment, Visibility
 from participation.extensions import db
-from tests.conftest import INSIDE, OUTSIDE, csrf_token
+from tests.conftest import INSIDE, OUTSIDE, csrf_token, town_today
 
 API = "/api/v1"
 EN = {"Accept-Language": "en"}
@@ -255,7 +255,7 @@ def test_reply_and_no_reply_to_a_reply(app, writer, create_comment, create_proje
 
 
 def test_closed_period_is_403(app, writer, create_project):
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = town_today() - timedelta(days=1)
     closed = create_project(start=yesterday - timedelta(days=9), end=yesterday)
     response = writer(valid_body(closed), project=closed)
     assert response.status_code == 403 and response.get_json()["error"]

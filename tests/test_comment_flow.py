@@ -1,13 +1,13 @@
 """A resident comments on the map, replies, supports and reports — through the forms."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from participation.comments.models import Comment, Report, Support
 from participation.extensions import db
-from tests.conftest import INSIDE, OUTSIDE, csrf_token
+from tests.conftest import INSIDE, OUTSIDE, csrf_token, town_today
 
 
 def project_url(project):
@@ -84,7 +84,7 @@ def test_comment_without_pin(app, client, create_project, create_user, login):
 
 
 def test_closed_period_refuses_comments(app, client, create_project, create_user, login):
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = town_today() - timedelta(days=1)
     project = create_project(start=yesterday - timedelta(days=30), end=yesterday)
     login(create_user())
     response = client.post(

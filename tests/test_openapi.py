@@ -12,7 +12,7 @@ from referencing.jsonschema import DRAFT202012
 from participation.comments.models import Comment, Visibility
 from participation.extensions import db
 from participation.projects.models import Project
-from tests.conftest import INSIDE, OUTSIDE, csrf_token
+from tests.conftest import INSIDE, OUTSIDE, csrf_token, town_today
 
 PREFIX = "/api/v1"
 DOC_URI = "urn:beteiligungspool:openapi"
@@ -105,7 +105,7 @@ def test_every_api_route_is_documented_and_nothing_else(app, document):
 @pytest.fixture
 def world(app, client, create_project, create_user, create_comment, login):
     """A published project with a comment, a reply and a removed comment; a closed and a draft project."""
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = town_today() - timedelta(days=1)
     project = create_project()
     closed = create_project(town=project.municipality, start=yesterday - timedelta(days=9), end=yesterday)
     draft = create_project(town=project.municipality, phase="draft")

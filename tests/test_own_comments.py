@@ -1,7 +1,7 @@
 """A resident changes or deletes their own comment or reply (issue #10, item 6)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import lxml.html
 import pytest
@@ -11,7 +11,7 @@ from participation.accounts.models import Role
 from participation.comments import services
 from participation.comments.models import Comment, Report, Support, Visibility
 from participation.extensions import db
-from tests.conftest import INSIDE, csrf_token
+from tests.conftest import INSIDE, csrf_token, town_today
 
 EN = {"Accept-Language": "en"}
 EVERYWHERE = "13.0,53.0,14.0,54.0"
@@ -115,7 +115,7 @@ def test_a_reply_stops_editing_and_says_why(app, client, mine, create_user, crea
 
 def test_no_edit_once_the_participation_period_is_over_but_delete_works(app, client, create_project, create_user,
                                                                         create_comment, login):
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = town_today() - timedelta(days=1)
     project = create_project(start=yesterday - timedelta(days=30), end=yesterday)
     author = create_user()
     comment = create_comment(project, author, text="Late words")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -15,10 +15,10 @@ from participation.accounts.models import Role
 from participation.comments.models import Comment
 from participation.extensions import db
 from participation.projects.models import Category, Phase, Project
-from tests.conftest import AREA, csrf_token
+from tests.conftest import AREA, csrf_token, town_today
 
 EN = {"Accept-Language": "en"}
-TODAY = date.today()
+TODAY = town_today()
 
 
 def form(client, url, **changes) -> dict:

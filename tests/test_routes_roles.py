@@ -5,7 +5,7 @@ so a refusal can only come from the permission check.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -17,7 +17,7 @@ from participation.projects.models import Project
 from participation.surveys import builder
 from participation.surveys.responding import make_codes
 from participation.surveys.models import SurveyState
-from tests.conftest import INSIDE, csrf_token
+from tests.conftest import INSIDE, csrf_token, town_today
 
 ROLES = ["anonymous", "resident", "planner", "other_planner", "gis", "admin"]
 #: 302 to the login page (Flask-Login's answer to anonymous visitors).
@@ -157,7 +157,7 @@ def _layer_with_upload(app, town) -> tuple[int, int]:
 @pytest.fixture
 def world(app, create_town, create_project, create_user, create_comment):
     town, other = create_town(slug="stadt"), create_town(slug="anderswo")
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = town_today() - timedelta(days=1)
     project = create_project(town=town)
     ids = {
         "slug": town.slug,

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from itertools import chain
 from pathlib import Path
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_babel import force_locale, gettext as _
@@ -141,7 +142,7 @@ def download_name(export: Export) -> str:
         subject = subject_title(export.subject)
     else:
         subject = export.municipality.name
-    made = export.created_at.date().isoformat() if export.created_at else date.today().isoformat()
+    made = (export.created_at or utcnow()).astimezone(ZoneInfo(current_app.config["TIME_ZONE"])).date().isoformat()
     return f"{_slug(kind)}-{_slug(subject)[:60].strip('-')}-{made}.{EXTENSIONS[export.format]}"
 
 

@@ -3,7 +3,7 @@ The form, the confirmation and the duplicates page pass the page audit (axe, 360
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from participation.database.mixins import utcnow
 from participation.extensions import db
 from participation.projects.models import Project
 from tests.browser.conftest import audit, log_in, project_path, tab_to, wait_for_map
-from tests.conftest import AREA, PASSWORD
+from tests.conftest import AREA, PASSWORD, town_today
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_planner_enters_a_letter_with_the_keyboard(app, page, watch, town, creat
     tab_to(page, "#channel-0")
     page.keyboard.press("Space")
     assert page.locator("#channel-0").is_checked()
-    page.fill("#received_on", (date.today() - timedelta(days=3)).isoformat())
+    page.fill("#received_on", (town_today() - timedelta(days=3)).isoformat())
     page.fill("#sender_name", "Erika Mustermann")
     tab_to(page, "#category")
     page.keyboard.press("ArrowDown")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,7 @@ import pytest
 from participation.accounts.models import Role
 from participation.statutes.periods import earliest_display_end
 from tests.browser.conftest import audit, log_in, tab_to
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, town_today
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def test_a_planner_sets_and_extends_a_public_display_by_keyboard(page, watch, to
     assert page.get_by_role("heading", level=1).inner_text() == "Beteiligungsfristen"
     audit(page, watch)
 
-    start = date.today()
+    start = town_today()
     earliest = earliest_display_end(start)
     # Too short: the law's reason, in the error summary and at the field.
     watch.allow_status(400, f"{url}#add-period")  # the page answers the refused form with 400
@@ -72,7 +72,7 @@ def test_a_planner_sets_and_extends_a_public_display_by_keyboard(page, watch, to
     with page.expect_navigation():
         page.get_by_role("button", name="Änderung speichern").click()
     changes = page.locator(".period-changes").inner_text()
-    assert f"Verlängert am {date.today():%d.%m.%Y} bis zum {earliest + timedelta(days=14):%d.%m.%Y}:" in changes
+    assert f"Verlängert am {town_today():%d.%m.%Y} bis zum {earliest + timedelta(days=14):%d.%m.%Y}:" in changes
     assert "Die Planunterlagen lagen zwei Tage nicht aus." in changes
     _shoot(page, "periods")
     audit(page, watch)

@@ -10,7 +10,7 @@ import re
 import shutil
 import time
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 import openpyxl
 import pyogrio
@@ -25,7 +25,7 @@ from participation.database.mixins import utcnow
 from participation.exports import services
 from participation.exports.models import Export, ExportFormat, ExportStatus
 from participation.extensions import db
-from tests.conftest import INSIDE, csrf_token, wait_for_jobs
+from tests.conftest import INSIDE, csrf_token, town_today, wait_for_jobs
 from tests.exports.conftest import RESIDENT_EMAIL, SENDER_EMAIL, SENDER_NAME
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -204,7 +204,7 @@ def test_a_town_export_covers_the_chosen_days(app, town, create_project, create_
     project = create_project(town=town)
     resident = create_user()
     comments = [create_comment(project, resident, text=f"day {n}") for n in range(3)]
-    today = date.today()
+    today = town_today()
     with app.app_context():
         for n, comment in enumerate(comments):
             db.session.get(Comment, comment.id).created_at = utcnow() - timedelta(days=10 * n)

@@ -17,7 +17,7 @@ from participation.exports.models import ExportFormat
 from participation.extensions import db
 from participation.jobs.registry import JobFailed
 from participation.projects.models import Project
-from tests.conftest import add_vector_layer, wait_for_jobs
+from tests.conftest import add_vector_layer, town_today, wait_for_jobs
 from tests.exports.conftest import RESIDENT_EMAIL, SENDER_EMAIL, SENDER_NAME
 from tests.exports.test_exports import _ask, _download, _last_export
 
@@ -210,9 +210,9 @@ def test_a_renderer_that_fails_ends_the_job_with_a_message_and_leaves_no_file(ap
 
 def test_the_period_and_the_order_by_date_follow_the_day_a_statement_arrived(app, town, statute_with_text,
                                                                               statute_comment, create_user, write):
-    from datetime import date, timedelta  # noqa: PLC0415
+    from datetime import timedelta  # noqa: PLC0415
     from participation.comments.models import Comment  # noqa: PLC0415
-    today = date.today()
+    today = town_today()
     statute = statute_with_text
     online = statute_comment(statute, create_user(), text="Online vor drei Tagen", days_ago=3)
     letter = statute_comment(statute, None, text="Brief, vor zehn Tagen eingegangen", channel=Channel.LETTER)

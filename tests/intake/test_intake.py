@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from participation.database.mixins import utcnow
 from participation.extensions import db
 from participation.projects.models import Project
 from participation.statutes.models import PeriodKind, Statute, StatutePeriod
-from tests.conftest import INSIDE, OUTSIDE, PASSWORD, csrf_token
+from tests.conftest import INSIDE, OUTSIDE, PASSWORD, csrf_token, town_today
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -39,7 +39,7 @@ def _form_url(subject) -> str:
 
 def _post(client, subject, scan: tuple[bytes, str] | None = None, **fields):
     data = {"csrf_token": csrf_token(client, _form_url(subject)), "channel": "letter",
-            "received_on": (date.today() - timedelta(days=2)).isoformat(), "sender_name": "Erika Mustermann",
+            "received_on": (town_today() - timedelta(days=2)).isoformat(), "sender_name": "Erika Mustermann",
             "sender_email": "erika@example.org", "text": "Bitte mehr Bäume am Marktplatz pflanzen.",
             "lon": "", "lat": ""}
     if not isinstance(subject, Statute) and subject.categories:
@@ -76,7 +76,7 @@ def test_a_letter_with_scan_and_place_is_listed_without_the_name(app, client, pr
         comment = db.session.scalar(select(Comment))
         assert comment.channel is Channel.LETTER
         assert comment.author_id is None and comment.entered_by_id == planner.id
-        assert comment.received_on == date.today() - timedelta(days=2)
+        assert comment.received_on == town_today() - timedelta(days=2)
         assert comment.sender_name == "Erika Mustermann" and comment.sender_email == "erika@example.org"
         assert comment.is_published and comment.location.equals(INSIDE)
         [attachment] = comment.attachments
@@ -150,9 +150,9 @@ def test_anonymous_visitors_are_sent_to_the_login(client, project):
 
 
 @pytest.mark.parametrize("fields, scan, field_id, message", [
-    ({"received_on": (date.today() + timedelta(days=1)).isoformat()}, None, "received_on",
+    ({"received_on": (town_today() + timedelta(days=1)).isoformat()}, None, "received_on",
      "nicht in der Zukunft"),
-    ({"received_on": (date.today() - timedelta(days=90)).isoformat()}, None, "received_on",
+    ({"received_on": (town_today() - timedelta(days=90)).isoformat()}, None, "received_on",
      "an dem das Projekt angelegt wurde"),
     ({"sender_email": "erika at example"}, None, "sender_email", "gültige E-Mail-Adresse"),
     ({"sender_name": ""}, None, "sender_name", "Namen des Absenders"),
@@ -202,7 +202,7 @@ def test_a_body_far_over_the_limit_is_refused_before_the_form(app, client, proje
     url = _form_url(project)
     builder = EnvironBuilder(path=url, method="POST", data={
         "csrf_token": csrf_token(client, url), "channel": "letter", "text": "Zu groß",
-        "received_on": date.today().isoformat(), "scan": (io.BytesIO(PDF + b"%" * (3 * 2**20)), "huge.pdf")})
+        "received_on": town_today().isoformat(), "scan": (io.BytesIO(PDF + b"%" * (3 * 2**20)), "huge.pdf")})
     environ = builder.get_environ()  # so large a body is spooled to a temporary file, closed below
     try:
         with client.open(environ) as response:
@@ -218,8 +218,8 @@ def test_a_body_far_over_the_limit_is_refused_before_the_form(app, client, proje
 def _display(app, statute, starts: int, ends: int) -> None:
     with app.app_context():
         db.session.add(StatutePeriod(statute_id=statute.id, kind=PeriodKind.DISPLAY,
-                                     starts_on=date.today() + timedelta(days=starts),
-                                     ends_on=date.today() + timedelta(days=ends)))
+                                     starts_on=town_today() + timedelta(days=starts),
+                                     ends_on=town_today() + timedelta(days=ends)))
         db.session.commit()
 
 
@@ -229,11 +229,11 @@ def test_input_received_in_the_public_display_is_a_formal_statement(app, client,
     _aged(app, Statute, statute, days=60)
     _display(app, statute, -35, -5)  # ended five days ago; the letter came within it
     anchor = statute.sections[0].paragraphs[0].anchor
-    response = _post(client, statute, received_on=(date.today() - timedelta(days=10)).isoformat(), paragraph=anchor)
+    response = _post(client, statute, received_on=(town_today() - timedelta(days=10)).isoformat(), paragraph=anchor)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     with app.app_context():
         comment = db.session.scalar(select(Comment))
-        year = (date.today() - timedelta(days=10)).year
+        year = (town_today() - timedelta(days=10)).year
         assert comment.reference == f"BP12-{year}-0001"
         assert comment.paragraph_anchor == anchor
     confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -246,7 +246,7 @@ def test_input_received_in_the_public_display_is_a_formal_statement(app, client,
     assert "Guten Tag Erika Mustermann" in body and "Bitte mehr Bäume am Marktplatz pflanzen." in body
 
     # A day after the display: no reference, no mail.
-    response = _post(client, statute, received_on=(date.today() - timedelta(days=2)).isoformat(), sender_email="")
+    response = _post(client, statute, received_on=(town_today() - timedelta(days=2)).isoformat(), sender_email="")
     assert response.status_code == 302
     with app.app_context():
         later = db.session.scalars(select(Comment).order_by(Comment.id)).all()[-1]

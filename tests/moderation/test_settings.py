@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import lxml.html
 from shapely.geometry import mapping
@@ -10,7 +10,7 @@ from shapely.geometry import mapping
 from participation.extensions import db
 from participation.projects.models import Project
 from participation.statutes.models import Statute
-from tests.conftest import AREA, csrf_token
+from tests.conftest import AREA, csrf_token, town_today
 
 
 def checked(client, url: str) -> bool:
@@ -30,8 +30,8 @@ def test_a_project_can_be_pre_moderated(app, client, town, planner, create_proje
     url = f"/{town.slug}/projekte/{project.id}/bearbeiten"
     assert not checked(client, url)
     data = {"csrf_token": csrf_token(client, url), "title": "Market square", "phase": "participation",
-            "participation_start": date.today().isoformat(),
-            "participation_end": (date.today() + timedelta(days=30)).isoformat(),
+            "participation_start": town_today().isoformat(),
+            "participation_end": (town_today() + timedelta(days=30)).isoformat(),
             "area_geojson": json.dumps(mapping(AREA)), "categories-0-name": "Traffic",
             "categories-0-color": "#1f77b4", "pre_moderation": "y"}
     assert client.post(url, data=data).status_code == 302

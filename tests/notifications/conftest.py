@@ -11,6 +11,7 @@ from participation.extensions import db
 from participation.municipalities.models import Municipality
 from participation.notifications.cli import send_due
 from tests.addresses.conftest import write_csv
+from tests.conftest import TIME_ZONE, town_today
 
 #: (street, number, postcode, lon, lat): one inside the area, two east of it (about 230 m and 400 m
 #: beyond its east edge at 53.552 N, where a degree of longitude is about 66 km), one far away.
@@ -34,9 +35,7 @@ def with_addresses(app, tmp_path):
 
 def local(day_offset: int = 0, hour: int = 9) -> datetime:
     """An instant at `hour` o'clock German time, `day_offset` days from today."""
-    zone = ZoneInfo("Europe/Berlin")
-    day = datetime.now(zone).date() + timedelta(days=day_offset)
-    return datetime.combine(day, time(hour), tzinfo=zone)
+    return datetime.combine(town_today() + timedelta(days=day_offset), time(hour), tzinfo=ZoneInfo(TIME_ZONE))
 
 
 @pytest.fixture

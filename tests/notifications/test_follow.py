@@ -1,7 +1,7 @@
 """Following projects, statutes and areas, and the settings page."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +11,7 @@ from participation.extensions import db
 from participation.notifications.mailing import address_key
 from participation.notifications.models import Follow, MailOptOut
 from participation.projects.models import Phase
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, town_today
 
 EN = {"Accept-Language": "en"}
 
@@ -194,7 +194,7 @@ def test_the_account_menu_links_to_the_settings(client, create_user, login):
 
 def test_following_what_is_open_already_sends_no_notice_for_it(app, client, create_project, create_user, login,
                                                               mailbox, run_due):
-    project = create_project(start=date.today() - timedelta(days=1))
+    project = create_project(start=town_today() - timedelta(days=1))
     login(create_user())
     post(client, f"/{project.municipality.slug}/folgen/projekt/{project.id}", page="/")
     assert run_due() == (0, 0)

@@ -1,7 +1,7 @@
 """Opening notices: to followers of a project or statute and of areas it touches, once each."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from shapely.geometry import Point
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from participation.notifications.models import Follow
 from participation.notifications.openings import distance_m
 from participation.projects.models import Phase, Project
 from participation.statutes.models import PeriodKind, Statute, StatutePeriod
-from tests.conftest import AREA
+from tests.conftest import AREA, town_today
 
 
 def _follow(app, user, subject_model, subject_id):
@@ -62,12 +62,12 @@ def test_a_followed_project_is_announced_once_when_it_opens(app, create_project,
 
 
 def test_a_project_whose_first_day_comes_is_announced_on_that_day(app, create_project, create_user, mailbox, run_due):
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = town_today() + timedelta(days=1)
     project = create_project(start=tomorrow, end=tomorrow + timedelta(days=20))
     _follow(app, create_user(), Project, project.id)
     assert run_due() == (0, 0)
     with app.app_context():
-        db.session.get(Project, project.id).participation_start = date.today()
+        db.session.get(Project, project.id).participation_start = town_today()
         db.session.commit()
     assert run_due() == (1, 0)
     assert len(mailbox()) == 1
@@ -108,7 +108,7 @@ def test_a_statute_period_is_announced_and_a_later_period_again(app, town, creat
     statute = create_statute(town=town, title="Am Mühlenteich")
     resident = create_user()
     _follow(app, resident, Statute, statute.id)
-    today = date.today()
+    today = town_today()
     with app.app_context():
         db.session.add(StatutePeriod(statute_id=statute.id, kind=PeriodKind.EARLY, starts_on=today,
                                      ends_on=today + timedelta(days=10)))
@@ -142,7 +142,7 @@ def test_no_notice_to_unconfirmed_blocked_or_unsubscribed_accounts(app, create_p
 
 
 def test_drafts_and_closed_projects_are_not_announced(app, create_project, create_user, mailbox, run_due):
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = town_today() - timedelta(days=1)
     ended = create_project(start=yesterday - timedelta(days=10), end=yesterday, phase=Phase.INFORMATION)
     evaluation = create_project(phase=Phase.INFORMATION)
     resident = create_user()

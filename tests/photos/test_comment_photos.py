@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 
 import lxml.html
 import pytest
@@ -18,7 +18,7 @@ from participation.comments.models import Comment, CommentPhoto, Visibility
 from participation.extensions import db
 from participation.projects.models import Project
 from participation.statutes.models import PeriodKind, StatutePeriod
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, csrf_token, town_today
 from tests.photos.images import huge_png, jpeg_with_gps, png, webp
 
 
@@ -276,8 +276,8 @@ def test_a_statement_on_a_statute_takes_photos_too(app, client, create_statute, 
     statute = create_statute()
     with app.app_context():
         db.session.add(StatutePeriod(statute_id=statute.id, kind=PeriodKind.DISPLAY,
-                                     starts_on=date.today() - timedelta(days=3),
-                                     ends_on=date.today() + timedelta(days=30)))
+                                     starts_on=town_today() - timedelta(days=3),
+                                     ends_on=town_today() + timedelta(days=30)))
         db.session.commit()
     login(create_user())
     url = f"/{statute.municipality.slug}/satzungen/{statute.id}"

@@ -5,7 +5,7 @@ result after the display period, and every author — online or by letter — re
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from participation.accounts.models import Role
 from participation.comments.models import Channel, Comment, Decision, Visibility
 from participation.extensions import db
 from participation.statutes.models import Statute, StatutePeriod
-from tests.conftest import PASSWORD, csrf_token, wait_for_jobs
+from tests.conftest import PASSWORD, csrf_token, town_today, wait_for_jobs
 from tests.statutes.test_statute_comments import add_period
 from tests.test_mail_smtp import smtp_app, smtp_server  # noqa: F401 - fixtures
 
@@ -78,7 +78,7 @@ def test_statements_online_and_by_letter_are_moderated_answered_weighed_and_ever
     # A letter that came in during the display is entered on its sender's behalf: a formal statement too.
     form = f"{page}/eingabe-erfassen"
     response = desk.post(form, content_type="multipart/form-data", headers=EN, data={
-        "csrf_token": csrf_token(desk, form), "channel": "letter", "received_on": (date.today() - timedelta(days=2))
+        "csrf_token": csrf_token(desk, form), "channel": "letter", "received_on": (town_today() - timedelta(days=2))
         .isoformat(), "sender_name": "Naturschutzverein", "sender_email": "verein@example.org",
         "text": "Der Grünzug am Teich muss als öffentliche Grünfläche gesichert werden.", "lon": "", "lat": ""})
     assert response.status_code == 302, re.findall(
@@ -113,7 +113,7 @@ def test_statements_online_and_by_letter_are_moderated_answered_weighed_and_ever
     with app.app_context():
         assert db.session.get(Statute, statute.id).results_published_at is None
         period = db.session.scalar(select(StatutePeriod).where(StatutePeriod.statute_id == statute.id))
-        period.ends_on = date.today() - timedelta(days=1)
+        period.ends_on = town_today() - timedelta(days=1)
         db.session.commit()
     desk.post(f"{weighing}/veroeffentlichen", data={"csrf_token": csrf_token(desk, weighing)}, headers=EN)
     wait_for_jobs(smtp_app)

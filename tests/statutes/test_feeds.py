@@ -1,16 +1,17 @@
 """The town's Atom feed (RFC 4287) and iCalendar file (RFC 5545), parsed as a reader would."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from xml.etree import ElementTree
 
 from participation.extensions import db
 from participation.projects.models import Phase
 from participation.statutes.feeds import fold
 from participation.statutes.models import PeriodKind, StatutePeriod
+from tests.conftest import town_today
 
 A = "{http://www.w3.org/2005/Atom}"
-TODAY = date.today()
+TODAY = town_today()
 
 
 def _period(app, statute, kind=PeriodKind.DISPLAY, starts=-3, ends=30) -> None:

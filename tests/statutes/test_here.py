@@ -19,7 +19,7 @@ from participation.statutes.xplan_import import import_xplan
 from participation.statutes.labels import STATUS_COLOURS
 from participation.statutes.models import LegalStatus, PeriodKind, Statute, StatutePeriod
 from tests.addresses.conftest import write_csv
-from tests.conftest import AREA, INSIDE, OUTSIDE, add_vector_layer
+from tests.conftest import AREA, INSIDE, OUTSIDE, add_vector_layer, town_today
 
 #: The west half of AREA, and INSIDE's neighbour in the east half.
 WEST = MultiPolygon([box(13.25, 53.55, 13.255, 53.554)])
@@ -41,7 +41,7 @@ WA = {"gml_id": "Gml_WA1", "xplan_class": "BP_BaugebietsTeilFlaeche", "besondere
 
 @pytest.fixture
 def statutes(app, town, create_statute):
-    today = date.today()
+    today = town_today()
     in_force = create_statute(town, title="Am Mühlenteich", number="12", status=LegalStatus.IN_FORCE,
                               in_force_from=date(2021, 3, 3),
                               sections=[("§ 1", "Art der baulichen Nutzung", [("(1)", "WA.", ["Gml_WA1"])])])

@@ -1,7 +1,7 @@
 """The planners' periods page and the period notice on the statute's page."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import render_template
@@ -12,9 +12,9 @@ from participation.extensions import db
 from participation.statutes import periods
 from participation.statutes.models import PeriodChange, PeriodKind, Statute, StatutePeriod
 from participation.statutes.periods import one_month_end
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, town_today
 
-TODAY = date.today()
+TODAY = town_today()
 
 
 def _url(statute, rest: str = "") -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 from zoneinfo import ZoneInfo
 
@@ -15,12 +15,12 @@ from participation.database.mixins import utcnow
 from participation.extensions import db
 from participation.statutes import receipts
 from participation.statutes.models import PeriodKind, Statute, StatuteKind, StatutePeriod
-from tests.conftest import extra_app
+from tests.conftest import extra_app, town_today
 from tests.test_mail_smtp import smtp_server  # noqa: F401  (a fixture)
 
 
 def _with_period(app, statute, kind=PeriodKind.DISPLAY, starts=-3, ends=30) -> None:
-    today = date.today()
+    today = town_today()
     with app.app_context():
         db.session.add(StatutePeriod(statute_id=statute.id, kind=kind, starts_on=today + timedelta(days=starts),
                                      ends_on=today + timedelta(days=ends)))

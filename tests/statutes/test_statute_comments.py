@@ -2,7 +2,7 @@
 in a public display a formal statement with a reference number and a receipt by e-mail."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import lxml.html
 import pytest
@@ -14,7 +14,7 @@ from participation.extensions import db
 from participation.layers.models import Layer, LayerFeature, LayerVersion
 from participation.maps.models import MapLayer
 from participation.statutes.models import PeriodKind, Statute, StatutePeriod
-from tests.conftest import INSIDE, OUTSIDE, csrf_token
+from tests.conftest import INSIDE, OUTSIDE, csrf_token, town_today
 from tests.test_write_limits import limited, log_in  # noqa: F401 - the fixture
 
 TEXT = [("§ 1", "Art der baulichen Nutzung", [("(1)", "Das Gebiet WA 1 ist ein Allgemeines Wohngebiet.", ["gml_WA1"]),
@@ -28,8 +28,8 @@ def page_url(statute) -> str:
 def add_period(app, statute, kind=PeriodKind.DISPLAY, start: int = -3, end: int = 40) -> None:
     """A period from `start` to `end` days from today."""
     with app.app_context():
-        db.session.add(StatutePeriod(statute_id=statute.id, kind=kind, starts_on=date.today() + timedelta(days=start),
-                                     ends_on=date.today() + timedelta(days=end)))
+        db.session.add(StatutePeriod(statute_id=statute.id, kind=kind, starts_on=town_today() + timedelta(days=start),
+                                     ends_on=town_today() + timedelta(days=end)))
         db.session.commit()
 
 
@@ -129,7 +129,7 @@ def test_outside_the_period_the_server_refuses_and_says_when_it_runs(app, client
     token = csrf_token(client, page_url(statute))
     response = client.post(f"{page_url(statute)}/kommentare", data={"csrf_token": token, "text": "Zu spät"})
     assert response.status_code == 403
-    day = (date.today() + timedelta(days=end)).strftime("%d.%m.%Y")
+    day = (town_today() + timedelta(days=end)).strftime("%d.%m.%Y")
     assert day in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Comment.id))) == 0

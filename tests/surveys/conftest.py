@@ -11,6 +11,7 @@ from participation.surveys import builder
 from participation.surveys.models import (
     Access, Answer, Question, ResponseState, Survey, SurveyResponse, SurveyState,
 )
+from tests.conftest import town_today
 
 #: (kind, text, settings) of a survey with every type, in the builder's order; questions as the tests' other files use them.
 EVERY_TYPE = (
@@ -81,7 +82,7 @@ def send_responses(app):
             ids = []
             for _ in range(times):
                 response = SurveyResponse(survey_id=survey.id, channel=channel, state=ResponseState.SENT,
-                                          sent_on=sent_on or date.today())
+                                          sent_on=sent_on or town_today())
                 for key, given in answers.items():
                     question = question_by_kind(survey, key) if isinstance(key, str) else db.session.get(Question, key)
                     value, geometry, comment = (tuple(given) + (None, ""))[:3] if isinstance(given, tuple) else (
