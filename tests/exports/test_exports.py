@@ -10,11 +10,12 @@ import re
 import shutil
 import time
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import openpyxl
 import pyogrio
 import pytest
+from flask_babel import force_locale
 from pypdf import PdfReader
 from pyproj import Transformer
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from participation.database.mixins import utcnow
 from participation.exports import services
 from participation.exports.models import Export, ExportFormat, ExportStatus
 from participation.extensions import db
+from participation.municipalities.models import Municipality
 from tests.conftest import INSIDE, csrf_token, town_today, wait_for_jobs
 from tests.exports.conftest import RESIDENT_EMAIL, SENDER_EMAIL, SENDER_NAME
 
@@ -93,6 +95,16 @@ def test_a_planner_exports_a_project_and_downloads_the_workbook(app, client, tow
     assert answers[0][2:] == (planner.pseudonym, "Wir prüfen das.", f"K-{ids['first']}")
     figures = {(r[0], r[1]): r[2] for r in book["Kennzahlen"].iter_rows(min_row=2, values_only=True)}
     assert figures[("Beiträge", "Alle")] == 3 and figures[("Eingangsweg", "Brief")] == 1
+
+
+def test_a_download_is_named_by_the_towns_day_of_its_making(app, town):
+    """Made at 23:30 UTC on 30 November is 1 December in the town (CET), whatever the server's clock says."""
+    with app.test_request_context(), force_locale("de"):
+        export = Export(municipality=db.session.get(Municipality, town.id), format=ExportFormat.CSV,
+                        created_at=datetime(2026, 11, 30, 23, 30, tzinfo=timezone.utc))
+        assert services.download_name(export).endswith("-2026-12-01.csv")
+        export.created_at = datetime(2026, 11, 30, 22, 59, tzinfo=timezone.utc)
+        assert services.download_name(export).endswith("-2026-11-30.csv")
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "geojson", "gpkg"])
