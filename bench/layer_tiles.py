@@ -188,7 +188,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-tiles-"))
     path = write_parcels(args.features, folder)
     app = bench_app(folder)
-    layer_id, seconds = import_layer(app, path)
+    layer_id, seconds, _reader_mb = import_layer(app, path)
     print(f"imported in {seconds:.1f} s")
     with app.app_context():
         layer = db.session.get(Layer, layer_id)

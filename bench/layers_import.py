@@ -17,6 +17,7 @@ Prints both and the ratio. Usage:
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
 import shutil
@@ -88,15 +89,35 @@ def bench_app(folder: Path):
     return app
 
 
-def import_layer(app, path: Path, town_slug: str = "bench") -> tuple[int, float]:
-    """Import `path` into the town with the app's importer and commit; the layer id and the seconds it took."""
-    with app.app_context():
-        town = db.session.query(Municipality).filter_by(slug=town_slug).one()
-        start = time.perf_counter()
-        version = import_file(town, path, path.name, name="Flurstücke", attribution="© Bench")
-        db.session.commit()
-        seconds = time.perf_counter() - start
-        return version.layer_id, seconds
+class ReaderPeak(logging.Handler):
+    """The peak memory (MB) that `geo.layers.sandbox` logs for the child that read and checked the file."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.mb: float | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        peak = record.args[-1] if isinstance(record.args, tuple) else None
+        self.mb = float(peak) if peak not in (None, "?") else None
+
+
+def import_layer(app, path: Path, town_slug: str = "bench") -> tuple[int, float, float | None]:
+    """Import `path` into the town with the app's importer and commit: the layer id, the seconds it took
+    and the peak memory of the sandboxed child that read the file (MB; the calling process's is its own)."""
+    reader = ReaderPeak()
+    sandbox_log = logging.getLogger("geo.layers.sandbox")
+    sandbox_log.addHandler(reader)
+    sandbox_log.setLevel(logging.INFO)
+    try:
+        with app.app_context():
+            town = db.session.query(Municipality).filter_by(slug=town_slug).one()
+            start = time.perf_counter()
+            version = import_file(town, path, path.name, name="Flurstücke", attribution="© Bench")
+            db.session.commit()
+            seconds = time.perf_counter() - start
+            return version.layer_id, seconds, reader.mb
+    finally:
+        sandbox_log.removeHandler(reader)
 
 
 def baseline(path: Path, folder: Path) -> float:
@@ -115,7 +136,7 @@ def main() -> None:
     path = write_parcels(args.features, folder)
     app = bench_app(folder)
     raw = baseline(path, folder)
-    layer_id, seconds = import_layer(app, path)
+    layer_id, seconds, reader_mb = import_layer(app, path)
     with app.app_context():
         layer = db.session.get(Layer, layer_id)
         stored = layer.current_version.feature_count
@@ -125,6 +146,7 @@ def main() -> None:
     print(f"{'baseline: pyogrio read → to_crs → write':44} {raw:8.2f} s  {args.features / raw:9.0f} features/s")
     print(f"{'layers.services.import_file + commit':44} {seconds:8.2f} s  {args.features / seconds:9.0f} features/s"
           f"  = {seconds / raw:5.1f} × baseline")
+    print(f"{'peak memory of the child that read the file':44} {reader_mb or 0:8.0f} MB")
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -9,6 +9,10 @@ Public API::
     else:
         result.gdf, result.report
 
+    with inspect_file_in_parts(path, "Flurstuecke.gpkg", part_rows=2000) as result:
+        for frame in result.parts.frames():  # one part in memory at a time
+            ...
+
 GDAL is only ever loaded in the sandbox child, never in the calling process.
 """
 from __future__ import annotations
@@ -17,18 +21,21 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from geo.errors import GeoInputError, N_
 from geo.layers.archive import DATASET_SUFFIXES, ZIP_SUFFIXES
 from geo.layers.crs import CHOICES, GERMANY, crs_label
 from geo.layers.limits import Limits
-from geo.layers.pipeline import InspectedLayer
+from geo.layers.pipeline import InspectedLayer, LayerParts
 from geo.layers.reader import LayerInfo
 from geo.layers.validate import Box, LayerReport
 from geo.layers import sandbox  # its process pool starts on first use, not at import
 
-__all__ = ["CHOICES", "GERMANY", "crs_label", "InspectedLayer", "LayerInfo", "LayerReport", "Limits", "inspect_file"]
+__all__ = ["CHOICES", "GERMANY", "crs_label", "InspectedLayer", "LayerInfo", "LayerParts", "LayerReport", "Limits",
+           "inspect_file", "inspect_file_in_parts"]
 
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qpj", ".sbn", ".sbx")
 _SINGLE_FILE_SUFFIXES = tuple(s for s in DATASET_SUFFIXES if s != ".shp")
@@ -93,6 +100,18 @@ def inspect_file(path: str | Path, original_name: str, *, layer: str | None = No
     GeoInputError
         For every refusal; ``message`` is an English msgid, ``params`` fill it.
     """
+    with inspect_file_in_parts(path, original_name, layer=layer, crs=crs, limits=limits, area=area,
+                               tmp_root=tmp_root, part_rows=None) as result:
+        return result
+
+
+@contextmanager
+def inspect_file_in_parts(path: str | Path, original_name: str, *, part_rows: int | None, layer: str | None = None,
+                          crs: object = None, limits: Limits = Limits(), area: Box = GERMANY,
+                          tmp_root: str | Path | None = None) -> Iterator[InspectedLayer]:
+    """`inspect_file` for layers too large to hold at once: the checked layer stays in the work folder as
+    ``result.parts`` of `part_rows` features, to be read one part at a time inside the ``with`` block; the
+    folder is removed when the block ends. With ``part_rows=None`` the result holds the whole ``gdf``."""
     path = Path(path)
     if not isinstance(original_name, str) or not original_name:
         raise TypeError("original_name must be a non-empty str")
@@ -100,6 +119,8 @@ def inspect_file(path: str | Path, original_name: str, *, layer: str | None = No
         raise TypeError("limits must be a Limits instance")
     if layer is not None and not isinstance(layer, str):
         raise TypeError("layer must be a str or None")
+    if part_rows is not None and part_rows < 1:
+        raise ValueError("part_rows must be positive")
     if not path.is_file():
         raise FileNotFoundError(path)
     _check_upload(path, original_name, limits)
@@ -109,8 +130,8 @@ def inspect_file(path: str | Path, original_name: str, *, layer: str | None = No
         # A copy: GDAL writes side files (.gfs) next to what it reads, and the
         # upload's own folder may hold other files GDAL would pick up.
         shutil.copyfile(path, upload)
-        return sandbox.run_limited("geo.layers._child:inspect", upload, workdir, layer=layer, crs=crs,
-                                   limits=limits, area=tuple(area), timeout=limits.parse_timeout_seconds,
-                                   memory_bytes=limits.parse_memory_bytes)
+        yield sandbox.run_limited("geo.layers._child:inspect", upload, workdir, layer=layer, crs=crs,
+                                  limits=limits, area=tuple(area), part_rows=part_rows,
+                                  timeout=limits.parse_timeout_seconds, memory_bytes=limits.parse_memory_bytes)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

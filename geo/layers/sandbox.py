@@ -6,8 +6,10 @@ endless loop must cost a child process, not the web worker.
 from __future__ import annotations
 
 import importlib
+import logging
 import multiprocessing
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +18,8 @@ from geo.errors import GeoInputError, N_
 
 #: Modules the forkserver imports once, so each child starts without import cost.
 PRELOAD = ["geo.layers._child"]
+#: Each child's time and peak memory at INFO: what an operator sizes the limits by.
+log = logging.getLogger(__name__)
 _context: multiprocessing.context.BaseContext | None = None
 
 
@@ -53,11 +57,20 @@ def _child(conn: Any, target: Callable[..., Any] | str, args: tuple, kwargs: dic
     except Exception as exc:  # reported to the parent, which turns it into a GeoInputError
         result = ("failed", f"{type(exc).__name__}: {exc}"[:500] + "\n" + traceback.format_exc(limit=-3)[-1500:])
     try:
-        conn.send(result)
+        conn.send((*result, _peak_mb()))
     except MemoryError:
-        conn.send(("memory", None))
+        conn.send(("memory", None, _peak_mb()))
     finally:
         conn.close()
+
+
+def _peak_mb() -> float | None:
+    """This process's peak resident memory (VmHWM) in MB, where Linux tells it."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        return None
 
 
 def run_limited(target: Callable[..., Any] | str, *args: Any, timeout: float, memory_bytes: int,
@@ -92,6 +105,7 @@ def run_limited(target: Callable[..., Any] | str, *args: Any, timeout: float, me
     if not timeout > 0 or not memory_bytes > 0:
         raise ValueError("timeout and memory_bytes must be positive")
     context = _get_context()
+    started = time.perf_counter()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, target, args, kwargs, memory_bytes), daemon=True)
     process.start()
@@ -101,7 +115,7 @@ def run_limited(target: Callable[..., Any] | str, *args: Any, timeout: float, me
             raise GeoInputError(N_("Reading the file took longer than {seconds} seconds and was stopped; "
                                    "simplify the data or split it into smaller files."), seconds=round(timeout))
         try:
-            kind, payload = receiver.recv()
+            kind, payload, peak = receiver.recv()
         except (EOFError, OSError):
             process.join(5)
             raise GeoInputError(N_("The reader stopped unexpectedly (exit code {code}); the file is probably "
@@ -112,6 +126,9 @@ def run_limited(target: Callable[..., Any] | str, *args: Any, timeout: float, me
             process.kill()
         process.join()
         receiver.close()
+    name = target if isinstance(target, str) else getattr(target, "__qualname__", repr(target))
+    log.info("Sandboxed %s: %s, %.1f s, peak memory %s MB", name, kind, time.perf_counter() - started,
+             "?" if peak is None else f"{peak:.0f}")
     if kind == "ok":
         return payload
     if kind == "refused":

@@ -73,6 +73,14 @@ def _inside(box: Box, area: Box) -> bool:
             and area[0] <= box[0] <= box[2] <= area[2] and area[1] <= box[1] <= box[3] <= area[3])
 
 
+def _to_lonlat(frame: gpd.GeoDataFrame, part: int = 10_000) -> gpd.GeoDataFrame:
+    """`frame.to_crs(4326)` a part at a time: the coordinates in flight are a part's, not the layer's."""
+    lonlat = np.empty(len(frame), dtype=object)
+    for start in range(0, len(frame), part):
+        lonlat[start:start + part] = frame.geometry.iloc[start:start + part].to_crs(4326).array.to_numpy()
+    return frame.set_geometry(gpd.array.from_shapely(lonlat, crs=4326))
+
+
 def validate_layer(raw: RawLayer, layer: LayerInfo, *, crs: CRS | None = None, area: Box = GERMANY
                    ) -> tuple[gpd.GeoDataFrame, LayerReport]:
     """Repair, clean and reproject a layer, or refuse it.
@@ -104,6 +112,8 @@ def validate_layer(raw: RawLayer, layer: LayerInfo, *, crs: CRS | None = None, a
         raise TypeError("crs must be a pyproj.CRS or None")
     if len(area) != 4 or not area[0] < area[2] or not area[1] < area[3]:
         raise ValueError("area must be (west, south, east, north)")
+    # Large layers (100 000 parcels) hold several copies of their geometries here: each is dropped as
+    # soon as it is not needed, and none is made that changes nothing (2D stays as it is).
     geometry = raw.geometry
     keep = ~(pd.isna(geometry) | shapely.is_empty(geometry))
     dropped_empty = int(np.count_nonzero(~keep)) - raw.unreadable
@@ -112,22 +122,27 @@ def validate_layer(raw: RawLayer, layer: LayerInfo, *, crs: CRS | None = None, a
         raise GeoInputError(N_("The layer “{layer}” has no features with a geometry."), layer=layer.name)
     coords, index = shapely.get_coordinates(geometry, return_index=True)
     bad = np.unique(index[~np.isfinite(coords).all(axis=1)])
+    del coords, index
     if len(bad):
         raise GeoInputError(N_("The layer “{layer}” has {count} feature(s) with coordinates that are not "
                                "numbers (NaN or infinity); correct them in the source data."),
                             count=len(bad), layer=layer.name)
     z_dropped = int(np.count_nonzero(shapely.has_z(geometry)))
-    geometry = shapely.force_2d(geometry)
+    if z_dropped:
+        geometry = shapely.force_2d(geometry)
     repaired = int(np.count_nonzero(~shapely.is_valid(geometry))) + raw.fixed_on_read
     source = crs or raw.crs
+    source_box = _bounds(geometry)
     if source is None:
-        raise missing_crs_error(_bounds(geometry), area, prj_unreadable=raw.crs_origin == "unreadable-prj")
+        raise missing_crs_error(source_box, area, prj_unreadable=raw.crs_origin == "unreadable-prj")
     if "geometry" in attributes.columns:
         attributes = attributes.rename(columns={"geometry": "geometry_attribute"})
-    frame = gpd.GeoDataFrame(attributes, geometry=geometry, crs=source).to_crs(4326)
+    columns = list(attributes.columns)
+    frame = _to_lonlat(gpd.GeoDataFrame(attributes, geometry=geometry, crs=source))
+    del geometry, attributes
     extent = _bounds(frame.geometry.values)
     if not _inside(extent, area):
-        raise implausible_error(_bounds(geometry), source, extent, area)
+        raise implausible_error(source_box, source, extent, area)
     # Repaired after reprojection: near-coincident vertices of a valid source
     # polygon can make it invalid in lon/lat, and the result is what is served.
     lonlat = frame.geometry.values.to_numpy().copy()
@@ -159,6 +174,6 @@ def validate_layer(raw: RawLayer, layer: LayerInfo, *, crs: CRS | None = None, a
         crs_origin="user" if crs is not None else raw.crs_origin, extent=extent,
         repaired_invalid=repaired, dropped_empty=dropped_empty, dropped_unreadable=raw.unreadable,
         z_dropped=z_dropped,
-        attributes=[(str(c), _attribute_type(frame[c])) for c in attributes.columns],
+        attributes=[(str(c), _attribute_type(frame[c])) for c in columns],
         encoding=raw.encoding, encoding_origin=raw.encoding_origin, notes=notes)
     return frame, report

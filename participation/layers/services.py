@@ -4,20 +4,25 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
+import numpy as np
 import shapely
 from flask import current_app
 from sqlalchemy import func, insert, select
 
 from geo.errors import GeoInputError, N_
-from geo.layers import inspect_file
+from geo.layers import inspect_file_in_parts
 from participation.cache import invalidate
 from participation.extensions import db
 from participation.layers.models import Layer, LayerFeature, LayerVersion
 from participation.layers.serving.features import features_scope
 from participation.municipalities.models import Municipality
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 CHUNK = 2000
 #: Unicode categories a file name must not keep: controls (NUL, newlines), format characters
@@ -66,23 +71,26 @@ def import_file(town: Municipality, path: Path, original_name: str, *, name: str
     Raises GeoInputError (or LayerChoiceNeeded) with a translatable message.
     """
     original_name = clean_filename(original_name)
-    result = inspect_file(Path(path), original_name, layer=source_layer, crs=crs)
-    if result.needs_layer_choice:
-        raise LayerChoiceNeeded(result.layers)
-    return store_version(town, result.gdf, result.report.as_dict(), original_name, name=name, layer=layer, user=user,
-                         description=description, source=source, attribution=attribution, publish=publish,
-                         progress=progress)
+    # In parts: the whole layer (100 000 parcels: ~80 MB of geometries) is never in this process at once.
+    with inspect_file_in_parts(Path(path), original_name, layer=source_layer, crs=crs, part_rows=CHUNK) as result:
+        if result.needs_layer_choice:
+            raise LayerChoiceNeeded(result.layers)
+        return store_version(town, result.parts.frames(), result.report.as_dict(), original_name, name=name,
+                             layer=layer, user=user, description=description, source=source,
+                             attribution=attribution, publish=publish, progress=progress)
 
 
-def store_version(town: Municipality, gdf, report: dict, original_name: str, *, name: str | None = None,
-                  layer: Layer | None = None, user=None, description: str = "", source: str = "",
-                  attribution: str = "", publish: bool = True,
+def store_version(town: Municipality, frames: Iterable[gpd.GeoDataFrame], report: dict, original_name: str, *,
+                  name: str | None = None, layer: Layer | None = None, user=None, description: str = "",
+                  source: str = "", attribution: str = "", publish: bool = True,
                   progress: Callable[[int, int], None] = lambda done, total: None) -> LayerVersion:
-    """Store checked features (a GeoDataFrame in EPSG:4326) as a new layer or a new version of `layer`.
+    """Store checked features (GeoDataFrames in EPSG:4326, one after another) as a new layer or a new
+    version of `layer`.
 
     `report` has the shape of ``geo.layers.LayerReport.as_dict()`` (kept with the version and shown
-    to the GIS team). `import_file` calls it after its checks; other importers that read and check
-    their own formats (XPlanGML) call it directly. The caller commits.
+    to the GIS team; its ``feature_count`` is the total that `progress` counts to). `import_file` calls it
+    after its checks with the layer's parts; other importers that read and check their own formats
+    (XPlanGML) call it directly with ``[frame]``. The caller commits.
     """
     if layer is None:
         layer = Layer(municipality_id=town.id, name=(name or Path(original_name).stem)[:200],
@@ -94,22 +102,31 @@ def store_version(town: Municipality, gdf, report: dict, original_name: str, *, 
     version = LayerVersion(
         layer_id=layer.id, number=number, original_filename=original_name[:300],
         source_layer=str(report.get("layer") or "")[:200], source_epsg=report.get("source_crs_epsg"),
-        source_crs_name=str(report.get("source_crs_name") or "")[:300], feature_count=len(gdf),
-        uploaded_by_id=getattr(user, "id", None),
-        # The size that decides between GeoJSON and vector tiles (serving.tiles.use_vector_tiles).
-        report={**report, "vertex_count": int(shapely.get_num_coordinates(gdf.geometry.values).sum())},
-    )
-    version.min_x, version.min_y, version.max_x, version.max_y = gdf.total_bounds.tolist()
+        source_crs_name=str(report.get("source_crs_name") or "")[:300], feature_count=0,
+        uploaded_by_id=getattr(user, "id", None), report=report)
     db.session.add(version)
     db.session.flush()
+    total = int(report.get("feature_count") or 0)
+    count, vertices, bounds = 0, 0, []
     # The rows are built a chunk at a time: all at once they doubled the import's memory (100 000 parcels).
-    for start in range(0, len(gdf), CHUNK):
-        db.session.execute(insert(LayerFeature), _rows(gdf.iloc[start:start + CHUNK], version.id))
-        progress(min(start + CHUNK, len(gdf)), len(gdf))
+    for frame in frames:
+        for start in range(0, len(frame), CHUNK):
+            db.session.execute(insert(LayerFeature), _rows(frame.iloc[start:start + CHUNK], version.id))
+            progress(count + min(start + CHUNK, len(frame)), max(total, count + len(frame)))
+        count += len(frame)
+        vertices += int(shapely.get_num_coordinates(frame.geometry.values).sum())
+        bounds.append(frame.total_bounds)
+    if not count:
+        raise ValueError("store_version needs at least one feature")  # the checks refuse empty layers before
+    version.feature_count = count
+    version.min_x, version.min_y = np.min(bounds, axis=0)[:2].tolist()
+    version.max_x, version.max_y = np.max(bounds, axis=0)[2:].tolist()
+    # The size that decides between GeoJSON and vector tiles (serving.tiles.use_vector_tiles).
+    version.report = {**report, "vertex_count": vertices}
     if publish:
         layer.current_version_id = version.id
     current_app.logger.info("User %s imported %s features as layer %s version %s",
-                            getattr(user, "id", None), len(gdf), layer.id, number)
+                            getattr(user, "id", None), count, layer.id, number)
     return version
 
 

@@ -168,7 +168,7 @@ def store_layers(town: Municipality, statute: Statute, plan: XPlan, original_nam
             continue
         stored_ids.update(str(gml_id) for gml_id in frame["gml_id"] if gml_id)
         layer = existing.pop(objects.name, None)
-        version = store_version(town, frame, _version_report(frame, objects, plan, original_name), original_name,
+        version = store_version(town, [frame], _version_report(frame, objects, plan, original_name), original_name,
                                 name=_layer_name(statute, plan, objects.name), layer=layer, user=user,
                                 source=f"XPlanGML {plan.version}: {original_name}"[:300])
         if layer is None:

@@ -1,6 +1,7 @@
 """The child process: time and memory limits, crashes, and error transport."""
 from __future__ import annotations
 
+import logging
 import os
 import time
 
@@ -50,6 +51,14 @@ def test_memory_limit():
     with pytest.raises(GeoInputError) as caught:
         run_limited(allocate, 4096, timeout=30, memory_bytes=2**31)
     assert caught.value.message.startswith("Reading the file needed more than {megabytes} MB")
+
+
+def test_each_child_logs_its_time_and_peak_memory(caplog):
+    caplog.set_level(logging.INFO, logger="geo.layers.sandbox")
+    run_limited(allocate, 200, timeout=30, memory_bytes=2**31)
+    [record] = [r for r in caplog.records if r.name == "geo.layers.sandbox"]
+    name, kind, _seconds, peak = record.args
+    assert (name, kind) == ("allocate", "ok") and 200 <= float(peak) < 1000
 
 
 def test_crash_becomes_a_geo_input_error():
